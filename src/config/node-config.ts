@@ -92,14 +92,16 @@ export function parseHostPort (text: string): { host: string, port: number } | u
 }
 
 function stringList (record: Record<string, unknown>, field: string, isValid: (item: string) => boolean): string[] {
-  const value = record[field] ?? []
+  const value: unknown = record[field] ?? []
   if (!Array.isArray(value)) throw invalid(field, value)
-  for (const item of value) {
+  const items: string[] = []
+  for (const item of value as unknown[]) {
     if (typeof item !== 'string' || !isValid(item)) throw invalid(field, item)
+    items.push(item)
   }
-  return [...value] as string[]
+  return items
 }
 
 function invalid (field: string, value: unknown): RangeError {
-  return new RangeError(`Cannot read config: field "${field}" has invalid value ${JSON.stringify(value) ?? String(value)}`)
+  return new RangeError(`Cannot read config: field "${field}" has invalid value ${value === undefined ? 'undefined' : JSON.stringify(value)}`)
 }

@@ -37,11 +37,10 @@ export function canonicalize (value: unknown, omit?: ReadonlySet<string>): strin
   return writeValue(value, false, omit)
 }
 
-const encoder = new TextEncoder()
-
 /** The canonical form of `value` as UTF-8 bytes: what a signature covers. */
 export function canonicalBytes (value: unknown, omit?: ReadonlySet<string>): Uint8Array {
-  return encoder.encode(canonicalize(value, omit))
+  const bytes = Buffer.from(canonicalize(value, omit), 'utf8')
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength)
 }
 
 /**
@@ -90,13 +89,28 @@ export function compareCodePoints (a: string, b: string): number {
   return a.length - b.length
 }
 
+const SURROGATE = /[\ud800-\udfff]/
+
+/** Keys in code-point order; without surrogates UTF-16 order is the same, and the native sort is faster. */
+function sortKeys (keys: string[]): string[] {
+  for (const key of keys) {
+    if (SURROGATE.test(key)) return keys.sort(compareCodePoints)
+  }
+  return keys.sort()
+}
+
 function codePointRank (unit: number): number {
   if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000
   if (unit >= 0xe000) return unit - 0x800
   return unit
 }
 
+/** Characters that need escaping, and surrogates (which need a well-formedness check). */
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
+const NEEDS_CARE = /["\\\u0000-\u001f\ud800-\udfff]/
+
 function writeString (s: string): string {
+  if (!NEEDS_CARE.test(s)) return `"${s}"`
   // JSON.stringify escapes exactly what Python's ensure_ascii=False does, for well-formed text.
   if (!s.isWellFormed()) throw new TypeError('Cannot write string as canonical JSON: lone surrogate')
   return JSON.stringify(s)
@@ -131,7 +145,7 @@ function writeObject (object: Record<string, unknown>, omit?: ReadonlySet<string
     throw new TypeError('Cannot write object as canonical JSON: not a plain object')
   }
   const floats = (object as FloatMarked)[PYTHON_FLOATS]
-  const keys = Object.keys(object).sort(compareCodePoints)
+  const keys = sortKeys(Object.keys(object))
   let out = '{'
   let isFirst = true
   for (const key of keys) {

@@ -34,6 +34,8 @@ export interface JsonLimits {
   maxStringChars?: number
 }
 
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
+const NEEDS_SLOW_PATH = /[\\\u0000-\u001f]/
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype'])
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
@@ -251,6 +253,15 @@ class JsonParser {
   #parseString (): string {
     const text = this.#text
     const start = this.#pos + 1
+    // Fast path: no escape and no control character before the closing quote.
+    const quote = text.indexOf('"', start)
+    if (quote !== -1 && quote - start <= this.#maxStringChars) {
+      const raw = text.slice(start, quote)
+      if (!NEEDS_SLOW_PATH.test(raw) && raw.isWellFormed()) {
+        this.#pos = quote + 1
+        return raw
+      }
+    }
     let pos = start
     let out = ''
     let chunkStart = start

@@ -32,10 +32,10 @@ describe('the packed package', { timeout: 240_000 }, () => {
     assert.match(help.stdout, /envelope/)
 
     const probe = [
-      "import * as mesh from 'web4-mesh'",
-      "import * as protocol from 'web4-mesh/protocol'",
-      "const id = protocol.generateKeyPairIdentity()",
-      "console.log(JSON.stringify({ root: Object.keys(mesh).sort(), fingerprint: id.fingerprint, open: typeof protocol.openEnvelope }))"
+      'import * as mesh from \'web4-mesh\'',
+      'import * as protocol from \'web4-mesh/protocol\'',
+      'const id = protocol.generateKeyPairIdentity()',
+      'console.log(JSON.stringify({ root: Object.keys(mesh).sort(), fingerprint: id.fingerprint, open: typeof protocol.openEnvelope }))'
     ].join('\n')
     const imported = await run(process.execPath, ['--input-type=module', '-e', probe], { cwd: app })
     const result = JSON.parse(imported.stdout) as { root: string[], fingerprint: string, open: string }

@@ -12,7 +12,7 @@ import { randomUUID as cryptoRandomUUID } from 'node:crypto'
 import type { KeyPairIdentity } from '../identity/index.ts'
 import { formatRfc3339 } from './freshness.ts'
 import type {
-  CipEnvelope, CipType, HcpEnvelope, HcpType, HumanState, LipEnvelope, LipType, MeshEnvelope, MeshPayload,
+  CipEnvelope, CipType, EnvelopeCommon, HcpEnvelope, HcpType, HumanState, LipEnvelope, LipType, MeshEnvelope, MeshPayload,
   MeshType, PayloadMap, Receiver, Sender, SourceBlock, StateBlock, TrustBlock, UnsignedEnvelope
 } from './types.ts'
 import { validatePayload } from './validate.ts'
@@ -44,9 +44,10 @@ export function senderOf (author: EnvelopeAuthor): Sender {
   return sender
 }
 
-function commonMembers<T extends string, P> (author: EnvelopeAuthor, message: MessageSpec<T, P>, options: BuildOptions, family?: 'mesh'): {
-  msg_id: string, type: T, timestamp: string, sender: Sender, receiver: Receiver, payload: P
-} {
+/** The members every envelope has, before the family's own. */
+type CommonMembers<T extends string, P> = Omit<EnvelopeCommon<T, P>, 'sign'>
+
+function commonMembers<T extends string, P> (author: EnvelopeAuthor, message: MessageSpec<T, P>, options: BuildOptions, family?: 'mesh'): CommonMembers<T, P> {
   validatePayload(message.type, message.payload, family === undefined ? {} : { family })
   return {
     msg_id: (options.randomUUID ?? cryptoRandomUUID)(),
@@ -73,7 +74,7 @@ export function buildCipEnvelope<T extends CipType> (
     ...envelope,
     ...(message.trust === undefined ? {} : { trust: message.trust }),
     ...(message.state === undefined ? {} : { state: message.state })
-  } as UnsignedEnvelope<CipEnvelope<T>>
+  }
 }
 
 /**
@@ -86,7 +87,7 @@ export function buildHcpEnvelope<T extends HcpType> (
   message: MessageSpec<T, PayloadMap[T]> & { human: HumanState },
   options: BuildOptions
 ): UnsignedEnvelope<HcpEnvelope<T>> {
-  return { hcp: '1.0', ...commonMembers(author, message, options), state: { human: message.human } } as UnsignedEnvelope<HcpEnvelope<T>>
+  return { hcp: '1.0', ...commonMembers(author, message, options), state: { human: message.human } }
 }
 
 /**
@@ -99,7 +100,7 @@ export function buildLipEnvelope<T extends LipType> (
   message: MessageSpec<T, PayloadMap[T]> & { source: SourceBlock },
   options: BuildOptions
 ): UnsignedEnvelope<LipEnvelope<T>> {
-  return { lip: '1.0', ...commonMembers(author, message, options), source: message.source } as UnsignedEnvelope<LipEnvelope<T>>
+  return { lip: '1.0', ...commonMembers(author, message, options), source: message.source }
 }
 
 /**
@@ -122,5 +123,5 @@ export function buildMeshEnvelope<T extends MeshType> (
     destination: message.receiver.fingerprint,
     hops: [],
     created_at: common.timestamp
-  } as UnsignedEnvelope<MeshEnvelope<T>>
+  }
 }

@@ -10,10 +10,9 @@
  * const envelope = openEnvelope(bytes, { nowMs: clock.now(), replay })
  * ```
  */
-import type { JsonValue } from '../canonical-json.ts'
 import { MAX_ENVELOPE_BYTES, TIMESTAMP_SKEW_MS } from '../constants.ts'
 import { InvalidEnvelopeError, SignatureMismatchError } from '../errors.ts'
-import { decodeCanonicalBase64, fingerprintOf, verifyBytes } from '../identity/index.ts'
+import { fingerprintOfPubkey, verifyBytes } from '../identity/index.ts'
 import { parseJson } from '../json-intake.ts'
 import type { ReplayCache } from '../replay-cache.ts'
 import { checkFreshness } from './freshness.ts'
@@ -33,7 +32,8 @@ export interface OpenOptions {
 }
 
 /**
- * Parses (when given text or bytes), validates and verifies one envelope.
+ * Parses (when given text or bytes; an object must come from `parseJson`), validates
+ * and verifies one envelope.
  *
  * @throws {InvalidEnvelopeError} malformed JSON, unknown version or type, schema, or mesh header mismatch
  * @throws {PayloadSchemaError} the payload does not match its type's schema
@@ -41,7 +41,7 @@ export interface OpenOptions {
  * @throws {TimestampError} malformed or outside the window
  * @throws {ReplayError} seen before, or the seen-cache is full
  */
-export function openEnvelope (input: string | Uint8Array | JsonValue, options: OpenOptions): Envelope {
+export function openEnvelope (input: string | Uint8Array | object, options: OpenOptions): Envelope {
   const value = typeof input === 'string' || input instanceof Uint8Array
     ? parseJson(input, { maxBytes: options.maxBytes ?? MAX_ENVELOPE_BYTES })
     : input
@@ -57,8 +57,7 @@ export function openEnvelope (input: string | Uint8Array | JsonValue, options: O
  */
 export function verifyEnvelope (envelope: Envelope, options: OpenOptions): void {
   const { sender, msg_id: msgId } = envelope
-  const raw = decodeCanonicalBase64(sender.pubkey)
-  if (raw === undefined || fingerprintOf(raw) !== sender.fingerprint) {
+  if (fingerprintOfPubkey(sender.pubkey) !== sender.fingerprint) {
     throw new SignatureMismatchError(`Cannot verify envelope "${msgId}": fingerprint does not match pubkey`, { reason: 'fingerprint_mismatch', msgId, fingerprint: sender.fingerprint })
   }
   checkFreshness(envelope.timestamp, options.nowMs, options.skewMs ?? TIMESTAMP_SKEW_MS)

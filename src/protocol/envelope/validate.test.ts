@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import { EXAMPLE_PAYLOADS } from '../../../test/fixtures/example-payloads.ts'
 import { CIP_TYPES, HCP_TYPES, LIP_TYPES, protocolOfType } from './types.ts'
 import type { BodyType } from './types.ts'
 import { validateEnvelope, validatePayload } from './validate.ts'
@@ -21,39 +22,7 @@ const TIMESTAMP = '2026-11-26T12:00:00.123Z'
 const BODY_TYPES: readonly BodyType[] = [...CIP_TYPES, ...HCP_TYPES, ...LIP_TYPES]
 const SEED = 20261126
 
-const PAYLOADS: Readonly<Record<BodyType | 'SERVICE_INVOKE', Json>> = {
-  HELLO: {
-    protocols: ['cip/1.0'], capabilities: ['knowledge'], session_nonce: 'bm9uY2U=', challenge: 'Y2hhbGxlbmdl',
-    features: { supports_mesh: true, supports_multiplex: false }, challenge_response: SIGNATURE
-  },
-  INTENT: { goal: 'verify_knowledge', topic: 'water', priority: 'normal', context: 'lab' },
-  FACT_PROPOSE: {
-    fact: { statement: 'Water boils at 100 °C at sea level', domain: 'physics', confidence: 0.9, sources: ['https://example.org/water'], context: 'lab' },
-    dmp_trace: { decision_id: 'd-1', steps: ['measure'], counterfactuals: ['altitude'], evidence: ['thermometer'] },
-    causal_links: ['pressure']
-  },
-  FACT_CHALLENGE: { fact_ref: 'ab'.repeat(32), reason: 'conflict', notes: 'altitude matters' },
-  FACT_CONFIRM: { fact_ref: 'ab'.repeat(32), decision: 'confirm', confidence: 1, notes: '' },
-  FACT_REJECT: { fact_ref: 'ab'.repeat(32), decision: 'reject', confidence: 0, notes: 'refuted' },
-  DECISION_SHARE: {
-    decision: { choice: 'a', outcome: 'ok', context: 'c' },
-    dmp_trace: { decision_id: 'd-2', steps: [], evidence: ['e'] },
-    retrospective: 'fine'
-  },
-  STATE_UPDATE: { presence: 'focused', lri: 42.5, ltppeerstate: 'unknown', kernel_signals: ['calm'], intent: 'learn' },
-  HCP_HELLO: { identity: { name: 'Ada', role: 'operator' }, consent_scope: ['read'], safety_flags: [] },
-  HCP_INTENT: { goal: 'clarify', topic: 'plan', priority: 'high' },
-  HCP_CONTEXT: { context: 'project', constraints: ['budget'], shared_history: ['meeting'] },
-  HCP_DECISION: { decision: 'ship', rationale: 'tested', alternatives: ['wait'], follow_up: 'monitor' },
-  HCP_FEEDBACK: { feedback: 'good', corrections: [], satisfaction: 100 },
-  HCP_STATE_UPDATE: { presence: 'engaged', affect: 'calm', clarity: 80, pressure: 0, consent: 'granted' },
-  LIP_FETCH: { query: 'boiling point', constraints: ['peer-reviewed'] },
-  LIP_EVIDENCE: { claims: ['100 °C'], evidence: ['table 3'], confidence: 0.5, extraction_notes: 'manual' },
-  LIP_CONFLICT: { conflicts: ['99 °C'], local_refs: ['ab'.repeat(32)], severity: 'medium' },
-  LIP_ACCEPT: { decision: 'accept', reason: 'tier high', corroborators: [FINGERPRINT_C] },
-  LIP_REJECT: { decision: 'reject', reason: 'blocked source', corroborators: [] },
-  SERVICE_INVOKE: { service: 'echo', version: '1.0.0', input: { text: 'hi', n: [1, null, true, { x: 1.5 }] } }
-}
+const PAYLOADS = EXAMPLE_PAYLOADS
 
 /** Members whose absence a payload may have. */
 const OPTIONAL_PAYLOAD_MEMBERS: ReadonlySet<string> = new Set(['/challenge_response'])

@@ -39,9 +39,20 @@ function hasSignBit (encoding: Uint8Array, offset: number): boolean {
  * where x = 0 (y = 1 or y = p − 1), since "−0" is a second encoding of the same point.
  */
 export function isCanonicalPointEncoding (encoding: Uint8Array, offset = 0): boolean {
+  // Fast path: y < 2^255 − 19 − 1 unless the top bytes are all ones, and x = 0 needs y = 1 or y = p − 1.
+  const top = (encoding[offset + 31] ?? 0) & 0x7f
+  const isSmallY = top === 0 && isOne(encoding, offset)
+  if (top !== 0x7f && !isSmallY) return true
   const y = pointY(encoding, offset)
   if (y >= FIELD_PRIME) return false
   return !(hasSignBit(encoding, offset) && (y === 1n || y === FIELD_PRIME - 1n))
+}
+
+/** True when the low 31 bytes (and so, with a zero top byte, y) encode 1. */
+function isOne (encoding: Uint8Array, offset: number): boolean {
+  if (encoding[offset] !== 1) return false
+  for (let i = 1; i < 31; i++) if (encoding[offset + i] !== 0) return false
+  return true
 }
 
 /** True when the key is one of the 8 points of small order (under any encoding of y). */
@@ -54,11 +65,29 @@ export function isAcceptablePublicKey (raw: Uint8Array): boolean {
   return raw.length === PUBLIC_KEY_BYTES && isCanonicalPointEncoding(raw) && !isSmallOrderPublicKey(raw)
 }
 
+/** Little-endian bytes of L, the group order. */
+const GROUP_ORDER_BYTES = littleEndianBytes(GROUP_ORDER, 32)
+
+function littleEndianBytes (value: bigint, length: number): Uint8Array {
+  const bytes = new Uint8Array(length)
+  for (let i = 0; i < length; i++) bytes[i] = Number((value >> BigInt(8 * i)) & 0xffn)
+  return bytes
+}
+
+/** True when the 32 little-endian bytes at `offset` encode a number below L (compared byte by byte, most significant first). */
+function isBelowGroupOrder (bytes: Uint8Array, offset: number): boolean {
+  for (let i = 31; i >= 0; i--) {
+    const byte = bytes[offset + i] ?? 0
+    const limit = GROUP_ORDER_BYTES[i] ?? 0
+    if (byte !== limit) return byte < limit
+  }
+  return false
+}
+
 /** True when a signature is 64 bytes, its R canonically encoded and its S below the group order. */
 export function isCanonicalSignature (signature: Uint8Array): boolean {
   if (signature.length !== SIGNATURE_BYTES) return false
-  if (!isCanonicalPointEncoding(signature, 0)) return false
-  return readLittleEndian(signature, 32, 64) < GROUP_ORDER
+  return isCanonicalPointEncoding(signature, 0) && isBelowGroupOrder(signature, 32)
 }
 
 const BASE64_SHAPE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/

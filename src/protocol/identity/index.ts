@@ -16,4 +16,4 @@ export {
 export { FINGERPRINT_HEX_LENGTH, fingerprintOf, isFingerprint } from './fingerprint.ts'
 export { exportPrivateKeyPem, exportRawKeyPair, generateKeyPairIdentity, importPrivateKeyPem } from './key-pair.ts'
 export type { KeyPairIdentity } from './key-pair.ts'
-export { importPublicKey, signBytes, verifyBytes } from './signature.ts'
+export { fingerprintOfPubkey, importPublicKey, signBytes, verifyBytes } from './signature.ts'

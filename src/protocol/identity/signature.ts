@@ -7,11 +7,30 @@ import { createPublicKey, sign, verify } from 'node:crypto'
 import type { KeyObject } from 'node:crypto'
 import { SignatureMismatchError } from '../errors.ts'
 import { decodeCanonicalBase64, encodeBase64, isAcceptablePublicKey, isCanonicalSignature } from './ed25519-encoding.ts'
+import { fingerprintOf } from './fingerprint.ts'
 import type { KeyPairIdentity } from './key-pair.ts'
 
-/** Most public keys whose `KeyObject` is kept; importing a key costs about as much as a verify. */
+/** Most public keys whose `KeyObject` and fingerprint are kept; importing a key costs about as much as a verify. */
 const PUBLIC_KEY_CACHE_SIZE = 1024
 const publicKeyCache = new Map<string, KeyObject>()
+const fingerprintCache = new Map<string, string>()
+
+function remember<V> (cache: Map<string, V>, key: string, value: V): V {
+  if (cache.size >= PUBLIC_KEY_CACHE_SIZE) {
+    const oldest = cache.keys().next().value
+    if (oldest !== undefined) cache.delete(oldest)
+  }
+  cache.set(key, value)
+  return value
+}
+
+/** The fingerprint of a base64 `pubkey`, or `undefined` when it is not canonical base64. */
+export function fingerprintOfPubkey (pubkey: string): string | undefined {
+  const cached = fingerprintCache.get(pubkey)
+  if (cached !== undefined) return cached
+  const raw = decodeCanonicalBase64(pubkey)
+  return raw === undefined ? undefined : remember(fingerprintCache, pubkey, fingerprintOf(raw))
+}
 
 /** Signs `bytes` with the identity's key; returns standard base64. */
 export function signBytes (identity: KeyPairIdentity, bytes: Uint8Array): string {
@@ -40,12 +59,7 @@ export function importPublicKey (pubkey: string): KeyObject {
   } catch (cause) {
     throw new SignatureMismatchError('Cannot use public key: not a point on the curve', { reason: 'weak_key', cause })
   }
-  if (publicKeyCache.size >= PUBLIC_KEY_CACHE_SIZE) {
-    const oldest = publicKeyCache.keys().next().value
-    if (oldest !== undefined) publicKeyCache.delete(oldest)
-  }
-  publicKeyCache.set(pubkey, key)
-  return key
+  return remember(publicKeyCache, pubkey, key)
 }
 
 /**
