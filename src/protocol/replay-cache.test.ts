@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import { failureOf } from '../../test/helpers/failure.ts'
 import { createReplayCache } from './replay-cache.ts'
 
 const A = 'a'.repeat(64)
 const B = 'b'.repeat(64)
 
 function reasonOf (fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (err) {
-    assert.equal((err as Error).name, 'ReplayError')
-    return (err as { reason: string }).reason
-  }
-  return undefined
+  const failure = failureOf(fn)
+  if (failure !== undefined) assert.equal(failure.name, 'ReplayError')
+  return failure?.reason
 }
 
 describe('ReplayCache.checkAndRecord()', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { EXAMPLE_PAYLOADS } from '../../../test/fixtures/example-payloads.ts'
+import { failureOf } from '../../../test/helpers/failure.ts'
 import { openEnvelope } from '../../protocol/envelope/open.ts'
 import type { MeshEnvelope } from '../../protocol/envelope/types.ts'
 import { generateKeyPairIdentity } from '../../protocol/identity/index.ts'
@@ -41,14 +42,7 @@ describe('completeEnvelope()', () => {
   })
 
   it('refuses non-objects, unknown types and foreign senders with typed reasons', () => {
-    const reasonOf = (value: unknown): string | undefined => {
-      try {
-        completeEnvelope(json(value), author, { nowMs: NOW })
-      } catch (err) {
-        return (err as { reason?: string }).reason
-      }
-      return undefined
-    }
+    const reasonOf = (value: unknown): string | undefined => failureOf(() => completeEnvelope(json(value), author, { nowMs: NOW }))?.reason
     assert.equal(reasonOf([1]), 'schema')
     assert.equal(reasonOf({ type: 'PING', receiver, payload: {} }), 'unknown_type')
     assert.equal(reasonOf({ type: 'INTENT', receiver, payload: EXAMPLE_PAYLOADS.INTENT, sender: { agent_id: 'x', fingerprint: 'c'.repeat(64), pubkey: author.identity.pubkey } }), 'sender_mismatch')

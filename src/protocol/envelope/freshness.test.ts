@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
+import { failureOf } from '../../../test/helpers/failure.ts'
 import { checkFreshness, formatRfc3339, parseRfc3339 } from './freshness.ts'
 
 const NOW = Date.UTC(2026, 10, 26, 4, 0, 0)
 
 function reasonOf (fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (err) {
-    assert.equal((err as Error).name, 'TimestampError')
-    return (err as { reason: string }).reason
-  }
-  return undefined
+  const failure = failureOf(fn)
+  if (failure !== undefined) assert.equal(failure.name, 'TimestampError')
+  return failure?.reason
 }
 
 describe('parseRfc3339()', () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { EXAMPLE_PAYLOADS } from '../../../test/fixtures/example-payloads.ts'
+import { failureOf } from '../../../test/helpers/failure.ts'
 import { canonicalBytes, canonicalize } from '../canonical-json.ts'
 import { generateKeyPairIdentity } from '../identity/index.ts'
 import { parseJson } from '../json-intake.ts'
@@ -33,15 +34,6 @@ function carrier (body: BodyEnvelope, author = alice, nowMs = NOW): MeshEnvelope
   return sealEnvelope(buildMeshEnvelope(author, { type: body.type, payload: { body }, receiver: toBob }, { nowMs }), author.identity)
 }
 
-function failure (fn: () => unknown): { name: string, reason: string } | undefined {
-  try {
-    fn()
-  } catch (err) {
-    return { name: (err as Error).name, reason: (err as { reason: string }).reason }
-  }
-  return undefined
-}
-
 /** A deep copy that keeps float lexemes, as a relay or attacker holding the bytes would. */
 function copyOf<E extends Envelope> (envelope: E): E {
   return parseJson(canonicalize(envelope)) as unknown as E
@@ -70,20 +62,20 @@ describe('sealEnvelope() and openEnvelope()', () => {
 
   it('builders refuse an invalid payload with PayloadSchemaError', () => {
     const payload = { ...payloadOf('INTENT'), priority: 'urgent' } as unknown as PayloadMap['INTENT']
-    assert.deepEqual(failure(() => buildCipEnvelope(alice, { type: 'INTENT', payload, receiver: toBob }, { nowMs: NOW })), { name: 'PayloadSchemaError', reason: 'schema' })
+    assert.deepEqual(failureOf(() => buildCipEnvelope(alice, { type: 'INTENT', payload, receiver: toBob }, { nowMs: NOW })), { name: 'PayloadSchemaError', reason: 'schema' })
   })
 
   it('refuses a fingerprint that does not match the pubkey', () => {
     const forged = copyOf(intent())
     forged.sender.fingerprint = bob.identity.fingerprint
-    assert.deepEqual(failure(() => openEnvelope(forged, { nowMs: NOW })), { name: 'SignatureMismatchError', reason: 'fingerprint_mismatch' })
+    assert.deepEqual(failureOf(() => openEnvelope(forged, { nowMs: NOW })), { name: 'SignatureMismatchError', reason: 'fingerprint_mismatch' })
   })
 
   it('refuses an envelope re-signed by another key under the victim\'s name (SPEC §15.9 framing)', () => {
     const forged = copyOf(intent())
     const byBob = sealEnvelope({ ...forged, sender: { ...forged.sender, fingerprint: bob.identity.fingerprint, pubkey: bob.identity.pubkey } }, bob.identity)
     byBob.sender.fingerprint = alice.identity.fingerprint
-    assert.equal(failure(() => openEnvelope(byBob, { nowMs: NOW }))?.reason, 'fingerprint_mismatch')
+    assert.equal(failureOf(() => openEnvelope(byBob, { nowMs: NOW }))?.reason, 'fingerprint_mismatch')
   })
 
   it('refuses any change to a signed member with bad_signature', () => {
@@ -99,7 +91,7 @@ describe('sealEnvelope() and openEnvelope()', () => {
     for (const edit of edits) {
       const copy = copyOf(original)
       edit(copy)
-      assert.deepEqual(failure(() => openEnvelope(copy, { nowMs: NOW })), { name: 'SignatureMismatchError', reason: 'bad_signature' })
+      assert.deepEqual(failureOf(() => openEnvelope(copy, { nowMs: NOW })), { name: 'SignatureMismatchError', reason: 'bad_signature' })
     }
   })
 
@@ -107,12 +99,12 @@ describe('sealEnvelope() and openEnvelope()', () => {
     const original = intent()
     const confirm = sealEnvelope(buildCipEnvelope(alice, { type: 'FACT_CONFIRM', payload: payloadOf('FACT_CONFIRM'), receiver: toBob }, { nowMs: NOW }), alice.identity)
     const reused = { ...copyOf(confirm), sign: original.sign }
-    assert.equal(failure(() => openEnvelope(reused, { nowMs: NOW }))?.reason, 'bad_signature')
+    assert.equal(failureOf(() => openEnvelope(reused, { nowMs: NOW }))?.reason, 'bad_signature')
   })
 
   it('refuses stale and future timestamps with TimestampError', () => {
-    assert.deepEqual(failure(() => openEnvelope(intent(alice, NOW - 121_000), { nowMs: NOW })), { name: 'TimestampError', reason: 'stale' })
-    assert.deepEqual(failure(() => openEnvelope(intent(alice, NOW + 121_000), { nowMs: NOW })), { name: 'TimestampError', reason: 'future' })
+    assert.deepEqual(failureOf(() => openEnvelope(intent(alice, NOW - 121_000), { nowMs: NOW })), { name: 'TimestampError', reason: 'stale' })
+    assert.deepEqual(failureOf(() => openEnvelope(intent(alice, NOW + 121_000), { nowMs: NOW })), { name: 'TimestampError', reason: 'future' })
     assert.equal(openEnvelope(intent(alice, NOW - 119_000), { nowMs: NOW }).type, 'INTENT')
   })
 
@@ -121,17 +113,17 @@ describe('sealEnvelope() and openEnvelope()', () => {
     const genuine = intent()
     const forged = copyOf(genuine)
     ;(forged.payload as { topic: string }).topic = 'forged'
-    assert.equal(failure(() => openEnvelope(forged, { nowMs: NOW, replay }))?.reason, 'bad_signature')
+    assert.equal(failureOf(() => openEnvelope(forged, { nowMs: NOW, replay }))?.reason, 'bad_signature')
     openEnvelope(genuine, { nowMs: NOW, replay })
-    assert.deepEqual(failure(() => openEnvelope(copyOf(genuine), { nowMs: NOW + 1000, replay })), { name: 'ReplayError', reason: 'replay' })
-    assert.deepEqual(failure(() => openEnvelope(copyOf(genuine), { nowMs: NOW + 119_000, replay })), { name: 'ReplayError', reason: 'replay' })
+    assert.deepEqual(failureOf(() => openEnvelope(copyOf(genuine), { nowMs: NOW + 1000, replay })), { name: 'ReplayError', reason: 'replay' })
+    assert.deepEqual(failureOf(() => openEnvelope(copyOf(genuine), { nowMs: NOW + 119_000, replay })), { name: 'ReplayError', reason: 'replay' })
   })
 
   it('refuses weak keys at open', () => {
     const forged = copyOf(intent())
     forged.sender.pubkey = Buffer.alloc(32).toString('base64')
     forged.sender.fingerprint = '66687aadf862bd776c8fc18b8e9f8e20089714856ee233b3902a591d0d5f2925'
-    assert.deepEqual(failure(() => openEnvelope(forged, { nowMs: NOW })), { name: 'SignatureMismatchError', reason: 'weak_key' })
+    assert.deepEqual(failureOf(() => openEnvelope(forged, { nowMs: NOW })), { name: 'SignatureMismatchError', reason: 'weak_key' })
   })
 
   it('never accepts a mutated sealed envelope, and fails only with typed errors (property)', () => {
@@ -166,21 +158,21 @@ describe('openEnvelope() on mesh carriers', () => {
     for (const [edit, name, reason] of edits) {
       const copy = copyOf(carrier(intent()))
       edit(copy)
-      assert.deepEqual(failure(() => openEnvelope(copy, { nowMs: NOW })), { name, reason })
+      assert.deepEqual(failureOf(() => openEnvelope(copy, { nowMs: NOW })), { name, reason })
     }
   })
 
   it('binds the origin to the signer and the destination to the receiver', () => {
     const unsigned = buildMeshEnvelope(alice, { type: 'INTENT', payload: { body: intent() }, receiver: toBob }, { nowMs: NOW })
     const wrongOrigin = sealEnvelope<MeshEnvelope>({ ...unsigned, origin: bob.identity.fingerprint }, alice.identity)
-    assert.deepEqual(failure(() => openEnvelope(wrongOrigin, { nowMs: NOW })), { name: 'InvalidEnvelopeError', reason: 'origin_mismatch' })
+    assert.deepEqual(failureOf(() => openEnvelope(wrongOrigin, { nowMs: NOW })), { name: 'InvalidEnvelopeError', reason: 'origin_mismatch' })
     const wrongDestination = sealEnvelope<MeshEnvelope>({ ...unsigned, destination: alice.identity.fingerprint }, alice.identity)
-    assert.deepEqual(failure(() => openEnvelope(wrongDestination, { nowMs: NOW })), { name: 'InvalidEnvelopeError', reason: 'destination_mismatch' })
+    assert.deepEqual(failureOf(() => openEnvelope(wrongDestination, { nowMs: NOW })), { name: 'InvalidEnvelopeError', reason: 'destination_mismatch' })
   })
 
   it('refuses a body whose sender is not the origin', () => {
     const foreign = carrier(intent(bob), alice)
-    assert.deepEqual(failure(() => openEnvelope(foreign, { nowMs: NOW })), { name: 'InvalidEnvelopeError', reason: 'body_sender' })
+    assert.deepEqual(failureOf(() => openEnvelope(foreign, { nowMs: NOW })), { name: 'InvalidEnvelopeError', reason: 'body_sender' })
   })
 
   it('opens SERVICE_INVOKE, whose payload is its own', () => {
@@ -193,6 +185,6 @@ describe('openEnvelope() on mesh carriers', () => {
     const replay = createReplayCache()
     const body = intent()
     openEnvelope(carrier(body), { nowMs: NOW, replay })
-    assert.deepEqual(failure(() => openEnvelope(carrier(body), { nowMs: NOW, replay })), { name: 'ReplayError', reason: 'replay' })
+    assert.deepEqual(failureOf(() => openEnvelope(carrier(body), { nowMs: NOW, replay })), { name: 'ReplayError', reason: 'replay' })
   })
 })
