@@ -1,0 +1,283 @@
+/**
+ * The CIP handshake with every neighbour, concurrently (SPEC §5): on each new link the
+ * end with the lower fingerprint starts a {@link HandshakeSession}; HELLOs arrive
+ * through the direct intake (already verified and bound to the link's key). On
+ * completion the TRUST GATE moves the peer to `probing` (SPEC §6), both ends exchange
+ * STATE_UPDATE, and the initiator declares its INTENT, which the responder accepts or
+ * defers (an overloaded side defers). A session not complete within the deadline fails
+ * with `timeout`; every failure has its own reason and closes the link.
+ */
+import { randomBytes as cryptoRandomBytes } from 'node:crypto'
+import type { Clock } from '../../config/clock.ts'
+import type { MeshEvents } from '../../observability/events.ts'
+import type { Logger } from '../../observability/logger.ts'
+import type { MeshMetrics } from '../../observability/metrics.ts'
+import { canonicalBytes } from '../../protocol/canonical-json.ts'
+import { buildCipEnvelope } from '../../protocol/envelope/builders.ts'
+import type { EnvelopeAuthor } from '../../protocol/envelope/builders.ts'
+import { sealEnvelope } from '../../protocol/envelope/seal.ts'
+import type { CipEnvelope, Envelope, IntentPayload } from '../../protocol/envelope/types.ts'
+import { HandshakeError, isWeb4Error } from '../../protocol/errors.ts'
+import { encodeBase64 } from '../../protocol/identity/index.ts'
+import type { ChannelName } from '../../transport/channels.ts'
+import type { LinkInfo } from '../../transport/link-transport.ts'
+import type { FrameSender, LocalStateSource, PeerBook } from '../ports.ts'
+import { HandshakeSession } from './handshake-session.ts'
+import type { HandshakeRole } from './handshake-session.ts'
+
+/** CIP HELLO completion deadline (DESIGN §6). */
+export const HANDSHAKE_TIMEOUT_MS = 5000
+
+export interface HandshakeServiceInit {
+  /** @default HANDSHAKE_TIMEOUT_MS (5 s) */
+  timeoutMs?: number
+  /** Capabilities announced in HELLO. @default ['cip', 'mesh'] */
+  capabilities?: string[]
+  /** The INTENT the initiator declares after the state exchange. */
+  intent?: IntentPayload
+}
+
+export interface HandshakeServiceComponents {
+  author: EnvelopeAuthor
+  sender: FrameSender
+  peers: PeerBook
+  localState: LocalStateSource
+  clock: Clock
+  events: MeshEvents
+  logger: Logger
+  metrics?: MeshMetrics
+  /** @default crypto.randomBytes */
+  randomBytes?: (length: number) => Uint8Array
+}
+
+interface LinkSession {
+  readonly link: LinkInfo
+  session: HandshakeSession | undefined
+  timer: NodeJS.Timeout | undefined
+  readonly startedAt: number
+  isComplete: boolean
+  /** The peer's last presence, from its STATE_UPDATE. */
+  peerPresence: string | undefined
+  isIntentPending: boolean
+  /** The agent id and capabilities the peer's HELLO announced. */
+  peerAgentId: string | undefined
+  peerCapabilities: string[]
+}
+
+const DEFAULT_INTENT: IntentPayload = { goal: 'learn', topic: 'mesh', priority: 'normal', context: 'handshake' }
+
+/** The handshake service; wire `onLinkOpen` / `onLinkClose` to the transport and the HELLO / STATE_UPDATE / INTENT handlers to the intake. */
+export class HandshakeService {
+  readonly #components: HandshakeServiceComponents
+  readonly #config: Required<HandshakeServiceInit>
+  readonly #log: Logger
+  readonly #sessions = new Map<string, LinkSession>()
+  #isStopped = false
+
+  constructor (components: HandshakeServiceComponents, init: HandshakeServiceInit = {}) {
+    this.#components = components
+    this.#config = {
+      timeoutMs: init.timeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+      capabilities: init.capabilities ?? ['cip', 'mesh'],
+      intent: init.intent ?? DEFAULT_INTENT
+    }
+    this.#log = components.logger.child({ component: 'runtime:handshake' })
+  }
+
+  /** True once the handshake over `link` completed. */
+  isHandshaken (link: LinkInfo): boolean {
+    return this.#sessions.get(link.peerId)?.isComplete === true
+  }
+
+  /** Fingerprints of the peers with a completed handshake on an open link. */
+  handshakenPeers (): LinkInfo[] {
+    return [...this.#sessions.values()].filter((entry) => entry.isComplete).map((entry) => entry.link)
+  }
+
+  /** Cancels every deadline. */
+  stop (): void {
+    this.#isStopped = true
+    for (const entry of this.#sessions.values()) clearTimeout(entry.timer)
+    this.#sessions.clear()
+  }
+
+  onLinkOpen (link: LinkInfo): void {
+    if (this.#isStopped) return
+    const entry: LinkSession = { link, session: undefined, timer: undefined, startedAt: this.#components.clock.monotonic(), isComplete: false, peerPresence: undefined, isIntentPending: false, peerAgentId: undefined, peerCapabilities: [] }
+    this.#sessions.set(link.peerId, entry)
+    entry.timer = setTimeout(() => { this.#fail(entry, new HandshakeError('Cannot complete handshake: deadline passed', { reason: 'timeout', fingerprint: link.fingerprint })) }, this.#config.timeoutMs)
+    entry.timer.unref()
+    if (this.#components.peers.trustOf(link.fingerprint) === 'blacklisted') {
+      this.#fail(entry, new HandshakeError('Cannot handshake: peer is blacklisted', { reason: 'blacklisted', fingerprint: link.fingerprint }))
+      return
+    }
+    // Both ends apply the same rule, so exactly one starts (SPEC §5 "A → B").
+    if (this.#components.author.identity.fingerprint < link.fingerprint) {
+      entry.session = this.#newSession(link, 'initiator')
+      this.#step(entry, () => entry.session?.start(this.#components.clock.now()))
+    }
+  }
+
+  onLinkClose (link: LinkInfo): void {
+    const entry = this.#sessions.get(link.peerId)
+    if (entry?.link !== link) return
+    clearTimeout(entry.timer)
+    this.#sessions.delete(link.peerId)
+  }
+
+  /** A HELLO refused by the intake before the handshake completed fails the handshake. */
+  onPreHandshakeRefusal (link: LinkInfo, error: unknown): void {
+    const entry = this.#sessions.get(link.peerId)
+    if (entry === undefined || entry.isComplete) return
+    const reason = handshakeReasonOf(error)
+    if (reason === undefined) return
+    this.#fail(entry, new HandshakeError(`Cannot complete handshake: HELLO refused (${reason})`, { reason, fingerprint: link.fingerprint, cause: error }))
+  }
+
+  /** Handler for HELLO from the intake. */
+  readonly onHello = (link: LinkInfo, envelope: Envelope): void => {
+    const entry = this.#sessions.get(link.peerId)
+    if (entry === undefined) return
+    const hello = envelope as CipEnvelope<'HELLO'>
+    const isFirstHello = hello.payload.challenge_response === undefined
+    if (isFirstHello && (entry.session === undefined || entry.isComplete || entry.session.stage === 'awaiting_hello2')) {
+      // A first HELLO starts (or, from a restarted peer, restarts) a session with us as responder.
+      entry.isComplete = false
+      entry.session = this.#newSession(link, 'responder')
+    }
+    entry.peerAgentId = hello.sender.agent_id
+    entry.peerCapabilities = [...hello.payload.capabilities]
+    this.#step(entry, () => entry.session?.receive(hello, this.#components.clock.now()), [hello.msg_id])
+  }
+
+  /** Handler for STATE_UPDATE: records presence and LRI; releases a deferred INTENT. */
+  readonly onStateUpdate = (link: LinkInfo, envelope: Envelope): void => {
+    const update = envelope as CipEnvelope<'STATE_UPDATE'>
+    const entry = this.#sessions.get(link.peerId)
+    this.#components.peers.recordState(link.fingerprint, { presence: update.payload.presence, lri: update.payload.lri }, this.#components.clock.now())
+    this.#components.events.emit('state_update', link.fingerprint, { presence: update.payload.presence, lri: update.payload.lri, ltppeerstate: update.payload.ltppeerstate, msg_id: update.msg_id })
+    if (entry === undefined) return
+    entry.peerPresence = update.payload.presence
+    if (entry.isIntentPending) this.#declareIntent(entry)
+  }
+
+  /** Handler for INTENT: accepted, or deferred while this node is overloaded (SPEC §5 step 6, §7 rule 5). */
+  readonly onIntent = (link: LinkInfo, envelope: Envelope): void => {
+    const intent = envelope as CipEnvelope<'INTENT'>
+    const isOverloaded = this.#components.localState.current().presence === 'overloaded'
+    this.#components.events.emit(isOverloaded ? 'intent_deferred' : 'intent_accepted', link.fingerprint, {
+      msg_id: intent.msg_id, goal: intent.payload.goal, topic: intent.payload.topic, ...(isOverloaded ? { reason: 'local_overloaded' } : {})
+    })
+  }
+
+  #newSession (link: LinkInfo, role: HandshakeRole): HandshakeSession {
+    return new HandshakeSession({
+      role,
+      author: this.#components.author,
+      localPeerId: this.#components.sender.localPeerId,
+      remote: { fingerprint: link.fingerprint, agentId: this.#components.peers.agentIdOf(link.fingerprint) ?? '', peerId: link.peerId },
+      capabilities: this.#config.capabilities,
+      randomBytes: this.#components.randomBytes ?? cryptoRandomBytes
+    })
+  }
+
+  #step (entry: LinkSession, run: () => { send?: CipEnvelope<'HELLO'>, isComplete: boolean } | undefined, causeMsgIds: string[] = []): void {
+    let step
+    try {
+      step = run()
+    } catch (err) {
+      this.#fail(entry, err, causeMsgIds)
+      return
+    }
+    if (step?.send !== undefined) this.#send(entry, step.send)
+    if (step?.isComplete === true && !entry.isComplete) this.#complete(entry, causeMsgIds)
+  }
+
+  #complete (entry: LinkSession, causeMsgIds: string[]): void {
+    const { link } = entry
+    clearTimeout(entry.timer)
+    const nowMs = this.#components.clock.now()
+    this.#components.peers.recordPeer({
+      fingerprint: link.fingerprint,
+      agentId: entry.peerAgentId ?? this.#components.peers.agentIdOf(link.fingerprint) ?? '',
+      pubkey: encodeBase64(link.publicKeyRaw),
+      peerId: link.peerId,
+      address: link.direction === 'outbound' ? link.remoteAddr : null,
+      capabilities: entry.peerCapabilities
+    }, nowMs)
+    // TRUST GATE (SPEC §5 step 4).
+    const transition = this.#components.peers.applyTrust(link.fingerprint, 'handshake_valid', { causeMsgIds })
+    if (transition.to === 'blacklisted' || (transition.ignored && transition.from === 'untrusted')) {
+      this.#fail(entry, new HandshakeError(`Cannot admit peer: ${transition.reason}`, { reason: transition.to === 'blacklisted' ? 'blacklisted' : 'cooldown', fingerprint: link.fingerprint }))
+      return
+    }
+    entry.isComplete = true
+    const durationMs = this.#components.clock.monotonic() - entry.startedAt
+    this.#components.metrics?.increment('web4_handshakes_total', { result: 'completed' })
+    this.#components.events.emit('handshake_completed', link.fingerprint, { role: entry.session?.role ?? null, peer_id: link.peerId, duration_ms: Math.round(durationMs * 1000) / 1000, trust: this.#components.peers.trustOf(link.fingerprint) })
+    this.#sendStateUpdate(entry)
+    if (entry.session?.role === 'initiator') {
+      entry.isIntentPending = true
+      if (entry.peerPresence !== undefined) this.#declareIntent(entry)
+    }
+  }
+
+  #sendStateUpdate (entry: LinkSession): void {
+    const state = this.#components.localState.current()
+    const payload = {
+      presence: state.presence,
+      lri: state.lri,
+      ltppeerstate: this.#components.peers.trustOf(entry.link.fingerprint),
+      kernel_signals: state.kernel_signals,
+      intent: state.intent
+    }
+    this.#sendEnvelope(entry, 'STATE_UPDATE', payload)
+  }
+
+  #declareIntent (entry: LinkSession): void {
+    if (entry.peerPresence === 'overloaded') {
+      this.#components.events.emit('intent_deferred', entry.link.fingerprint, { reason: 'peer_overloaded', goal: this.#config.intent.goal })
+      return
+    }
+    entry.isIntentPending = false
+    this.#sendEnvelope(entry, 'INTENT', this.#config.intent)
+  }
+
+  #sendEnvelope<T extends 'STATE_UPDATE' | 'INTENT'> (entry: LinkSession, type: T, payload: CipEnvelope<T>['payload']): void {
+    const receiver = { agent_id: this.#components.peers.agentIdOf(entry.link.fingerprint) ?? '', fingerprint: entry.link.fingerprint }
+    const unsigned = buildCipEnvelope(this.#components.author, { type, payload, receiver }, { nowMs: this.#components.clock.now() })
+    this.#send(entry, sealEnvelope(unsigned, this.#components.author.identity))
+  }
+
+  #send (entry: LinkSession, envelope: CipEnvelope, channel: ChannelName = 'control'): void {
+    this.#components.sender.send(entry.link.peerId, channel, canonicalBytes(envelope), { wait: true, timeoutMs: this.#config.timeoutMs })
+      .catch((err: unknown) => { this.#log.info({ peer: entry.link.fingerprint, type: envelope.type, err: (err as Error).message }, 'handshake send failed') })
+  }
+
+  #fail (entry: LinkSession, err: unknown, causeMsgIds: string[] = []): void {
+    if (this.#sessions.get(entry.link.peerId) !== entry) return
+    clearTimeout(entry.timer)
+    this.#sessions.delete(entry.link.peerId)
+    const reason = isWeb4Error(err) ? err.reason : 'internal'
+    this.#components.metrics?.increment('web4_handshakes_total', { result: reason })
+    this.#components.events.emit('handshake_failed', entry.link.fingerprint, { reason, error: isWeb4Error(err) ? err.name : 'Error', message: (err as Error).message })
+    this.#log.info({ peer: entry.link.fingerprint, reason }, 'handshake failed')
+    if (reason === 'bad_challenge_response') {
+      this.#components.peers.applyTrust(entry.link.fingerprint, 'handshake_failed', { reason: 'challenge response does not verify (SPEC §5)', causeMsgIds })
+    }
+    void this.#components.sender.close(entry.link.peerId, reason === 'blacklisted' ? 'blacklisted' : 'handshake_failed')
+  }
+}
+
+/** The handshake failure reason of an error the intake refused a HELLO with; undefined to ignore it. */
+export function handshakeReasonOf (error: unknown): string | undefined {
+  if (!isWeb4Error(error)) return 'malformed'
+  switch (error.name) {
+    case 'SignatureMismatchError': return error.reason === 'impersonation' ? 'wrong_key' : 'bad_signature'
+    case 'TimestampError': return 'stale_timestamp'
+    case 'ReplayError': return 'replay'
+    case 'BackpressureError': return undefined
+    case 'InvalidEnvelopeError': return error.reason === 'version' ? 'version' : 'malformed'
+    default: return 'malformed'
+  }
+}
