@@ -17,6 +17,8 @@ export interface BenchRow {
   ratio?: number
   /** The target the ratio is held to, if any (reported, never enforced). */
   target?: number
+  /** True when a ratio below the target is the good side (latencies, memory). */
+  isLowerBetter?: boolean
   unit?: string
 }
 
@@ -77,15 +79,23 @@ export function describeMachine (): string {
 /** The rows as a fixed-width table. */
 export function formatTable (rows: readonly BenchRow[]): string {
   const header = ['benchmark', 'rate', 'baseline', 'baseline rate', 'ratio', 'target']
-  const lines = rows.map((row) => [
-    row.name,
-    `${Math.round(row.rate).toLocaleString('en-US')} ${row.unit ?? ''}`.trim(),
-    row.baselineName ?? '—',
-    row.baselineRate === undefined ? '—' : Math.round(row.baselineRate).toLocaleString('en-US'),
-    row.ratio === undefined ? '—' : row.ratio.toFixed(2),
-    row.target === undefined ? '—' : `≥ ${row.target.toFixed(2)}${row.ratio !== undefined && row.ratio < row.target ? ' (missed)' : ''}`
-  ])
+  const lines = rows.map((row) => {
+    const isMissed = row.ratio !== undefined && row.target !== undefined && (row.isLowerBetter === true ? row.ratio > row.target : row.ratio < row.target)
+    return [
+      row.name,
+      `${formatFigure(row.rate)} ${row.unit ?? ''}`.trim(),
+      row.baselineName ?? '—',
+      row.baselineRate === undefined ? '—' : formatFigure(row.baselineRate),
+      row.ratio === undefined ? '—' : row.ratio.toFixed(2),
+      row.target === undefined ? '—' : `${row.isLowerBetter === true ? '≤' : '≥'} ${row.target.toFixed(2)}${isMissed ? ' (missed)' : ''}`
+    ]
+  })
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => line[i]?.length ?? 0)))
   const format = (cells: string[]): string => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()
   return [format(header), format(widths.map((width) => '-'.repeat(width))), ...lines.map(format)].join('\n')
+}
+
+/** Large figures as grouped integers, small ones with three significant digits. */
+function formatFigure (value: number): string {
+  return Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toPrecision(3)
 }

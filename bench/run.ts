@@ -5,8 +5,9 @@
  */
 import { runEnvelopeBench } from './envelope.bench.ts'
 import { describeMachine, formatTable } from './measure.ts'
+import { runTransportBench } from './transport.bench.ts'
 
-const rows = [...runEnvelopeBench()]
+const rows = [...runEnvelopeBench(), ...await runTransportBench()]
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ machine: describeMachine(), date: new Date().toISOString(), rows }, null, 2))
 } else {

@@ -25,6 +25,7 @@ import { SILENT_LOGGER } from './observability/logger.ts'
 import { createCountingMetrics } from './observability/metrics.ts'
 import type { CountingMetrics } from './observability/metrics.ts'
 import type { Presence, StateBlock } from './protocol/envelope/types.ts'
+import { reportError } from './protocol/errors.ts'
 import type { KeyPairIdentity } from './protocol/identity/index.ts'
 import { HandshakeService } from './runtime/handshake/handshake-service.ts'
 import type { HandshakeServiceInit } from './runtime/handshake/handshake-service.ts'
@@ -216,7 +217,7 @@ class Node implements MeshNode {
         intake.accept(link, channel, body)
       },
       onBadFrame: (link, channel, error) => {
-        this.metrics.increment('web4_bad_input_total', { channel, error: (error as { name?: string }).name ?? 'Error' })
+        this.metrics.increment('web4_bad_input_total', { channel, error: reportError(error).metricLabel })
         this.events.emit('transport_error', link.fingerprint, { channel, reason: (error as { reason?: string }).reason ?? 'bad_frame', message: error.message })
       }
     })

@@ -8,6 +8,7 @@ import packageJson from '../../package.json' with { type: 'json' }
 import { exitCodeOf, formatErrorLine, USAGE_EXIT_CODE } from './cli-error.ts'
 import { registerEnvelope } from './commands/envelope.ts'
 import { registerInit } from './commands/init.ts'
+import { registerStart } from './commands/start.ts'
 
 /** The program with every command registered. */
 export function createProgram (): Command {
@@ -17,6 +18,7 @@ export function createProgram (): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
   registerInit(program)
+  registerStart(program)
   registerEnvelope(program)
   return program
 }

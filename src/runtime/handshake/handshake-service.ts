@@ -1,7 +1,9 @@
 /**
  * The CIP handshake with every neighbour, concurrently (SPEC §5): on each new link the
- * end with the lower fingerprint starts a {@link HandshakeSession}; HELLOs arrive
- * through the direct intake (already verified and bound to the link's key). On
+ * dialing end starts a {@link HandshakeSession} (the listening end starts after a
+ * fallback delay if it hears nothing; when both start, the lower fingerprint wins).
+ * HELLOs arrive through the direct intake (already verified and bound to the link's
+ * key). On
  * completion the TRUST GATE moves the peer to `probing` (SPEC §6), both ends exchange
  * STATE_UPDATE, and the initiator declares its INTENT, which the responder accepts or
  * defers (an overloaded side defers). A session not complete within the deadline fails
@@ -27,10 +29,14 @@ import type { HandshakeRole } from './handshake-session.ts'
 
 /** CIP HELLO completion deadline (DESIGN §6). */
 export const HANDSHAKE_TIMEOUT_MS = 5000
+/** How long the listening end waits for the dialer's HELLO before it starts the handshake itself. */
+export const HANDSHAKE_START_FALLBACK_MS = 1000
 
 export interface HandshakeServiceInit {
   /** @default HANDSHAKE_TIMEOUT_MS (5 s) */
   timeoutMs?: number
+  /** @default HANDSHAKE_START_FALLBACK_MS (1 s) */
+  startFallbackMs?: number
   /** Capabilities announced in HELLO. @default ['cip', 'mesh'] */
   capabilities?: string[]
   /** The INTENT the initiator declares after the state exchange. */
@@ -54,6 +60,7 @@ interface LinkSession {
   readonly link: LinkInfo
   session: HandshakeSession | undefined
   timer: NodeJS.Timeout | undefined
+  fallbackTimer: NodeJS.Timeout | undefined
   readonly startedAt: number
   isComplete: boolean
   /** The peer's last presence, from its STATE_UPDATE. */
@@ -78,6 +85,7 @@ export class HandshakeService {
     this.#components = components
     this.#config = {
       timeoutMs: init.timeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+      startFallbackMs: init.startFallbackMs ?? HANDSHAKE_START_FALLBACK_MS,
       capabilities: init.capabilities ?? ['cip', 'mesh'],
       intent: init.intent ?? DEFAULT_INTENT
     }
@@ -97,31 +105,51 @@ export class HandshakeService {
   /** Cancels every deadline. */
   stop (): void {
     this.#isStopped = true
-    for (const entry of this.#sessions.values()) clearTimeout(entry.timer)
+    for (const entry of this.#sessions.values()) {
+      clearTimeout(entry.timer)
+      clearTimeout(entry.fallbackTimer)
+    }
     this.#sessions.clear()
   }
 
   onLinkOpen (link: LinkInfo): void {
     if (this.#isStopped) return
-    const entry: LinkSession = { link, session: undefined, timer: undefined, startedAt: this.#components.clock.monotonic(), isComplete: false, peerPresence: undefined, isIntentPending: false, peerAgentId: undefined, peerCapabilities: [] }
+    const entry: LinkSession = { link, session: undefined, timer: undefined, fallbackTimer: undefined, startedAt: this.#components.clock.monotonic(), isComplete: false, peerPresence: undefined, isIntentPending: false, peerAgentId: undefined, peerCapabilities: [] }
     this.#sessions.set(link.peerId, entry)
-    entry.timer = setTimeout(() => { this.#fail(entry, new HandshakeError('Cannot complete handshake: deadline passed', { reason: 'timeout', fingerprint: link.fingerprint })) }, this.#config.timeoutMs)
-    entry.timer.unref()
+    this.#armDeadline(entry)
     if (this.#components.peers.trustOf(link.fingerprint) === 'blacklisted') {
       this.#fail(entry, new HandshakeError('Cannot handshake: peer is blacklisted', { reason: 'blacklisted', fingerprint: link.fingerprint }))
       return
     }
-    // Both ends apply the same rule, so exactly one starts (SPEC §5 "A → B").
-    if (this.#components.author.identity.fingerprint < link.fingerprint) {
-      entry.session = this.#newSession(link, 'initiator')
-      this.#step(entry, () => entry.session?.start(this.#components.clock.now()))
+    // The dialer starts (SPEC §5 "A → B"). A listener that hears no HELLO in time starts
+    // itself; if both start, the lower fingerprint's HELLO wins (see onHello).
+    if (link.direction === 'outbound') {
+      this.#initiate(entry)
+    } else {
+      entry.fallbackTimer = setTimeout(() => { if (entry.session === undefined && this.#sessions.get(link.peerId) === entry) this.#initiate(entry) }, this.#config.startFallbackMs)
+      entry.fallbackTimer.unref()
     }
+  }
+
+  #initiate (entry: LinkSession): void {
+    entry.session = this.#newSession(entry.link, 'initiator')
+    this.#step(entry, () => entry.session?.start(this.#components.clock.now()))
+  }
+
+  /** (Re)starts the session's deadline. */
+  #armDeadline (entry: LinkSession): void {
+    clearTimeout(entry.timer)
+    entry.timer = setTimeout(() => {
+      this.#fail(entry, new HandshakeError('Cannot complete handshake: deadline passed', { reason: 'timeout', fingerprint: entry.link.fingerprint }))
+    }, this.#config.timeoutMs)
+    entry.timer.unref()
   }
 
   onLinkClose (link: LinkInfo): void {
     const entry = this.#sessions.get(link.peerId)
     if (entry?.link !== link) return
     clearTimeout(entry.timer)
+    clearTimeout(entry.fallbackTimer)
     this.#sessions.delete(link.peerId)
   }
 
@@ -139,9 +167,14 @@ export class HandshakeService {
     const entry = this.#sessions.get(link.peerId)
     if (entry === undefined) return
     const hello = envelope as CipEnvelope<'HELLO'>
-    const isFirstHello = hello.payload.challenge_response === undefined
-    if (isFirstHello && (entry.session === undefined || entry.isComplete || entry.session.stage === 'awaiting_hello2')) {
-      // A first HELLO starts (or, from a restarted peer, restarts) a session with us as responder.
+    if (hello.payload.challenge_response === undefined) {
+      // Simultaneous start: the lower fingerprint's HELLO wins; the peer answers ours (SPEC §5).
+      const isOursInFlight = entry.session?.role === 'initiator' && entry.session.stage === 'awaiting_hello2'
+        && this.#components.author.identity.fingerprint < link.fingerprint
+      if (isOursInFlight) return
+      // Otherwise a first HELLO starts (or, from a restarted peer, restarts) a session with us as responder,
+      // under a fresh deadline.
+      if (entry.isComplete) this.#armDeadline(entry)
       entry.isComplete = false
       entry.session = this.#newSession(link, 'responder')
     }
@@ -257,6 +290,7 @@ export class HandshakeService {
   #fail (entry: LinkSession, err: unknown, causeMsgIds: string[] = []): void {
     if (this.#sessions.get(entry.link.peerId) !== entry) return
     clearTimeout(entry.timer)
+    clearTimeout(entry.fallbackTimer)
     this.#sessions.delete(entry.link.peerId)
     const reason = isWeb4Error(err) ? err.reason : 'internal'
     this.#components.metrics?.increment('web4_handshakes_total', { result: reason })

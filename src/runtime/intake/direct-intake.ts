@@ -17,7 +17,7 @@ import { MAX_ENVELOPE_BYTES } from '../../protocol/constants.ts'
 import { verifyEnvelope } from '../../protocol/envelope/open.ts'
 import type { Envelope } from '../../protocol/envelope/types.ts'
 import { validateEnvelope } from '../../protocol/envelope/validate.ts'
-import { BackpressureError, isWeb4Error, SignatureMismatchError, TrustViolationError } from '../../protocol/errors.ts'
+import { BackpressureError, isWeb4Error, reportError, SignatureMismatchError, TrustViolationError } from '../../protocol/errors.ts'
 import type { Web4Error } from '../../protocol/errors.ts'
 import { encodeBase64 } from '../../protocol/identity/index.ts'
 import { parseJson } from '../../protocol/json-intake.ts'
@@ -80,7 +80,10 @@ export class DirectIntake {
   accept (link: LinkInfo, channel: ChannelName, body: Uint8Array): Envelope | undefined {
     let envelope: Envelope | undefined
     try {
-      envelope = this.#open(link, channel, body)
+      const nowMs = this.#components.clock.now()
+      this.#takeToken(link, channel, nowMs)
+      envelope = validateEnvelope(parseJson(body, { maxBytes: MAX_ENVELOPE_BYTES }))
+      this.#check(link, channel, envelope, nowMs)
       const handler = this.#components.handlers.get(envelope.type)
       if (handler === undefined) {
         throw new TrustViolationError(`Cannot accept "${envelope.type}" on a direct link: no handler`, { reason: 'unrouted_type', msgId: envelope.msg_id })
@@ -93,13 +96,15 @@ export class DirectIntake {
     }
   }
 
-  #open (link: LinkInfo, channel: ChannelName, body: Uint8Array): Envelope {
-    const nowMs = this.#components.clock.now()
+  #takeToken (link: LinkInfo, channel: ChannelName, nowMs: number): void {
     const buckets = this.#bucketsOf(link)
-    if (!buckets.envelopes.tryTake(nowMs) || (channel === 'control' && !buckets.control.tryTake(nowMs))) {
+    if ((channel === 'control' && !buckets.control.tryTake(nowMs)) || !buckets.envelopes.tryTake(nowMs)) {
       throw new BackpressureError(`Cannot accept envelope from "${link.fingerprint.slice(0, 16)}": rate limit`, { reason: 'rate_limited', fingerprint: link.fingerprint, retryAfterMs: buckets.envelopes.waitMs(nowMs) })
     }
-    const envelope = validateEnvelope(parseJson(body, { maxBytes: MAX_ENVELOPE_BYTES }))
+  }
+
+  /** The checks between schema and dispatch, cheapest first; the signature and replay cache come last. */
+  #check (link: LinkInfo, channel: ChannelName, envelope: Envelope, nowMs: number): void {
     if ('mesh' in envelope) {
       throw new TrustViolationError(`Cannot accept mesh envelope "${envelope.msg_id}" on channel "${channel}"`, { reason: 'wrong_channel', msgId: envelope.msg_id })
     }
@@ -114,17 +119,16 @@ export class DirectIntake {
       throw new TrustViolationError(`Cannot accept envelope "${envelope.msg_id}": sender is blacklisted`, { reason: 'blacklisted', msgId: envelope.msg_id })
     }
     verifyEnvelope(envelope, { nowMs, replay: this.#components.replay })
-    return envelope
   }
 
   #refuse (link: LinkInfo, channel: ChannelName, err: unknown, envelope: Envelope | undefined): void {
     const typed: Web4Error | undefined = isWeb4Error(err) ? err : undefined
     const name = typed?.name ?? 'InternalError'
     const reason = typed?.reason ?? 'internal'
-    this.#components.metrics?.increment('web4_bad_input_total', { channel, error: name })
+    this.#components.metrics?.increment('web4_bad_input_total', { channel, error: reportError(err).metricLabel })
     this.#components.events.emit('envelope_rejected', link.fingerprint, { channel, error: name, reason, msg_id: envelope?.msg_id ?? typed?.msgId ?? null, type: envelope?.type ?? null })
     this.#log.warn({ peer: link.fingerprint, channel, error: name, reason, err: typed === undefined ? String(err) : undefined }, 'envelope refused')
-    if (!this.#components.isHandshaken(link)) this.#components.onPreHandshakeRefusal?.(link, err)
+    const isHandshaken = this.#components.isHandshaken(link)
     const causeMsgIds = envelope === undefined ? [] : [envelope.msg_id]
     if (reason === 'impersonation') {
       this.#components.peers.applyTrust(link.fingerprint, 'cryptographic_evidence', { reason: 'impersonation over an authenticated link (SPEC §15.7)', causeMsgIds })
@@ -132,6 +136,8 @@ export class DirectIntake {
     } else if (name === 'SignatureMismatchError') {
       this.#components.peers.applyTrust(link.fingerprint, 'invalid_signature', { reason: `invalid signature from the link peer (${reason})`, causeMsgIds })
     }
+    // After the penalty: the failed handshake closes the link too, and the transport keeps the first reason.
+    if (!isHandshaken) this.#components.onPreHandshakeRefusal?.(link, err)
   }
 
   #bucketsOf (link: LinkInfo): LinkBuckets {

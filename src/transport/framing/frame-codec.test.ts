@@ -243,3 +243,13 @@ describe('FrameDecoder.end()', () => {
     assert.throws(() => { inPrefix.end() }, { reason: 'truncated_frame' })
   })
 })
+
+describe('FrameDecoder on Buffer chunks', () => {
+  it('returns copies, never views into the caller\'s chunk', () => {
+    const chunk = Buffer.from(encodeFrame(new Uint8Array([1, 2, 3])))
+    const [body] = new FrameDecoder().push(chunk)
+    chunk.fill(9)
+    assert.deepEqual([...(body ?? [])], [1, 2, 3])
+    assert.notEqual(body?.buffer, chunk.buffer)
+  })
+})

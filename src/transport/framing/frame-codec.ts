@@ -156,7 +156,8 @@ export class FrameDecoder {
     const needed = bodyLength - this.#bodyFilled
     const taken = Math.min(needed, chunk.length - offset)
     if (this.#bodyFilled === 0 && taken === needed) {
-      this.#finishBody(frames, chunk.slice(offset, offset + taken))
+      // Uint8Array's slice copies even when the chunk is a Buffer (whose own slice is a view).
+      this.#finishBody(frames, Uint8Array.prototype.slice.call(chunk, offset, offset + taken))
       return offset + taken
     }
     this.#reserve(this.#bodyFilled + taken, bodyLength)

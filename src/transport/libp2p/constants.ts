@@ -20,3 +20,5 @@ export const MAX_OUTBOUND_STREAMS_PER_PROTOCOL = 64
 export const SEND_WAIT_TIMEOUT_MS = 10_000
 /** How often send queues are checked for a peer that stopped reading. */
 export const SLOW_READER_CHECK_INTERVAL_MS = 1000
+/** How long a duplicate connection stays open after the other one is chosen, so frames in flight on it arrive. */
+export const DUPLICATE_CLOSE_GRACE_MS = 2000

@@ -29,7 +29,7 @@ import { encodeFrame, FrameDecoder } from '../framing/frame-codec.ts'
 import type { LinkCloseReason, LinkHandlers, LinkInfo, LinkTransport, SendOptions } from '../link-transport.ts'
 import { BoundedSendQueue } from '../send-queue.ts'
 import {
-  CONNECTION_UPGRADE_TIMEOUT_MS, DIAL_TIMEOUT_MS, INBOUND_CONNECTIONS_PER_ADDRESS_PER_SECOND, MAX_CONNECTIONS,
+  CONNECTION_UPGRADE_TIMEOUT_MS, DIAL_TIMEOUT_MS, DUPLICATE_CLOSE_GRACE_MS, INBOUND_CONNECTIONS_PER_ADDRESS_PER_SECOND, MAX_CONNECTIONS,
   MAX_INBOUND_STREAMS_PER_PROTOCOL, MAX_OUTBOUND_STREAMS_PER_PROTOCOL, MAX_PENDING_INBOUND_CONNECTIONS,
   SEND_WAIT_TIMEOUT_MS, SLOW_READER_CHECK_INTERVAL_MS
 } from './constants.ts'
@@ -82,7 +82,10 @@ export async function createLibp2pLinkTransport (components: Libp2pLinkTransport
     transports: [tcp()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
-    services: { identify: identify(), ping: ping() },
+    // identify answers peers that ask, but does not run on every connection: its signed
+    // peer record costs ~10 ms of CPU per link at connect time, and HELLO and link state
+    // carry what it would tell us (docs/LIMITS.md, measured in npm run bench).
+    services: { identify: identify({ runOnConnectionOpen: false }), ping: ping() },
     connectionGater: {
       denyDialPeer: deny,
       denyInboundEncryptedConnection: deny
@@ -105,6 +108,8 @@ class Libp2pLinkTransport implements LinkTransport {
   readonly #log: Logger
   readonly #config: Required<Omit<Libp2pLinkTransportInit, 'listen' | 'isDenied'>>
   readonly #links = new Map<string, LinkState>()
+  /** Connections already judged as duplicates (each is judged once). */
+  readonly #judged = new WeakSet<Connection>()
   #handlers: LinkHandlers | undefined
   #slowReaderTimer: NodeJS.Timeout | undefined
   #isStopping = false
@@ -227,19 +232,26 @@ class Libp2pLinkTransport implements LinkTransport {
 
   /**
    * Two connections to one peer: both ends keep the connection dialed by the end with
-   * the lower fingerprint (DESIGN §6), so they agree without talking.
+   * the lower fingerprint (DESIGN §6), so they agree without talking. The other one is
+   * closed after a grace period, so frames already in flight on it still arrive.
    */
   #resolveDuplicate (link: LinkState, candidate: Connection): void {
+    if (this.#judged.has(candidate)) return
+    this.#judged.add(candidate)
     const isLocalLower = this.#components.identity.fingerprint < link.info.fingerprint
     const keptDirection = isLocalLower ? 'outbound' : 'inbound'
     const current = link.connection
+    let loser = candidate
     if (current.status !== 'open' || (candidate.direction === keptDirection && current.direction !== keptDirection)) {
       link.connection = candidate
       for (const writer of link.writers.values()) writer.stream = undefined
-      if (current.status === 'open') void current.close().catch(() => { current.abort(new TransportError('duplicate connection', { reason: 'duplicate' })) })
-    } else {
-      void candidate.close().catch(() => { candidate.abort(new TransportError('duplicate connection', { reason: 'duplicate' })) })
+      loser = current
     }
+    this.#judged.add(loser)
+    const timer = setTimeout(() => {
+      if (loser.status === 'open') void loser.close().catch(() => { loser.abort(new TransportError('duplicate connection', { reason: 'duplicate' })) })
+    }, DUPLICATE_CLOSE_GRACE_MS)
+    timer.unref()
   }
 
   #onConnectionOpen (connection: Connection): void {
@@ -317,17 +329,28 @@ class Libp2pLinkTransport implements LinkTransport {
   }
 
   async #streamOf (link: LinkState, channel: ChannelName, writer: ChannelWriter): Promise<Stream> {
-    if (writer.stream !== undefined && writer.stream.status === 'open' && writer.stream.writeStatus === 'writable') return writer.stream
-    writer.stream = await link.connection.newStream(protocolOf(channel), { maxOutboundStreams: MAX_OUTBOUND_STREAMS_PER_PROTOCOL })
-    return writer.stream
+    if (writer.stream !== undefined && isWritable(writer.stream)) return writer.stream
+    // Optimistic protocol selection: the protocol name travels with the first frame, saving a round trip.
+    const stream = await link.connection.newStream(protocolOf(channel), { maxOutboundStreams: MAX_OUTBOUND_STREAMS_PER_PROTOCOL, negotiateFully: false })
+    // Streams are two-way: the peer may answer on this one rather than open its own.
+    this.#attachReader(link, channel, stream)
+    writer.stream = stream
+    return stream
   }
 
+  /** An inbound stream: read it, and write on it too if this channel has no stream yet (one stream carries both ways). */
   #readStream (channel: ChannelName, stream: Stream, connection: Connection): void {
     const link = this.#registerConnection(connection)
     if (link === undefined || channelOfProtocol(stream.protocol) !== channel) {
       stream.abort(new TransportError('Cannot read stream: unknown link or protocol', { reason: 'protocol_error' }))
       return
     }
+    this.#attachReader(link, channel, stream)
+    const writer = this.#writerOf(link, channel)
+    if (link.connection === connection && (writer.stream === undefined || !isWritable(writer.stream))) writer.stream = stream
+  }
+
+  #attachReader (link: LinkState, channel: ChannelName, stream: Stream): void {
     const decoder = new FrameDecoder({ maxFrameBytes: this.#config.maxFrameBytes })
     stream.addEventListener('message', (event) => {
       let frames: Uint8Array[]
@@ -363,4 +386,8 @@ class Libp2pLinkTransport implements LinkTransport {
       this.#log.error({ handler: what, err: (err as Error).message }, 'link handler threw')
     }
   }
+}
+
+function isWritable (stream: Stream): boolean {
+  return stream.status === 'open' && stream.writeStatus === 'writable'
 }

@@ -1,0 +1,14 @@
+/** Admin HTTP limits (DESIGN §6 "admin HTTP"); each is a row of docs/LIMITS.md. */
+
+/** Time allowed for a client to send its headers. */
+export const ADMIN_HEADERS_TIMEOUT_MS = 10_000
+/** Time allowed for a whole request. */
+export const ADMIN_REQUEST_TIMEOUT_MS = 30_000
+/** Idle time before a keep-alive socket is closed. */
+export const ADMIN_KEEP_ALIVE_TIMEOUT_MS = 5000
+/** Largest request body. */
+export const ADMIN_MAX_BODY_BYTES = 1024 * 1024
+/** Most open sockets. */
+export const ADMIN_MAX_SOCKETS = 32
+/** Bytes of randomness in the admin token (256 bits). */
+export const ADMIN_TOKEN_BYTES = 32

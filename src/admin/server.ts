@@ -1,0 +1,138 @@
+/**
+ * The admin HTTP API (DESIGN §4, §6): loopback only, a Host allow-list, a bearer token
+ * compared in constant time, header / request / keep-alive timeouts, a body cap and a
+ * socket cap. Routes live in `routes/`, one file each; every response is JSON.
+ *
+ * @example
+ * ```ts
+ * const admin = createAdminServer({ node, token, logger }, { host: '127.0.0.1', port: 4702 })
+ * const { url } = await admin.start()
+ * ```
+ */
+import { createServer } from 'node:http'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { MeshNode } from '../node.ts'
+import type { Logger } from '../observability/logger.ts'
+import { allowedHosts, isLoopbackHost, isTokenValid } from './auth.ts'
+import {
+  ADMIN_HEADERS_TIMEOUT_MS, ADMIN_KEEP_ALIVE_TIMEOUT_MS, ADMIN_MAX_BODY_BYTES, ADMIN_MAX_SOCKETS, ADMIN_REQUEST_TIMEOUT_MS
+} from './constants.ts'
+import { eventsRoute } from './routes/events.ts'
+import { nodeRoute } from './routes/node.ts'
+import { peersRoute } from './routes/peers.ts'
+import type { AdminRequest, AdminResponse, AdminRoute } from './routes/route.ts'
+
+export interface AdminServerInit {
+  /** Loopback address to bind. @default '127.0.0.1' */
+  host?: string
+  /** Port; 0 picks a free one. @default 4702 */
+  port?: number
+}
+
+export interface AdminServerComponents {
+  node: MeshNode
+  /** The bearer token (DATA/admin.token). */
+  token: string
+  logger: Logger
+}
+
+export interface AdminServer {
+  /** Binds and serves; resolves with the URL it serves on. */
+  start: () => Promise<{ url: string, host: string, port: number }>
+  /** Stops accepting and closes every socket. Idempotent. */
+  stop: () => Promise<void>
+}
+
+const ROUTES: readonly AdminRoute[] = [nodeRoute, peersRoute, eventsRoute]
+
+/**
+ * Creates the admin server.
+ *
+ * @throws {RangeError} when `host` is not a loopback address
+ */
+export function createAdminServer (components: AdminServerComponents, init: AdminServerInit = {}): AdminServer {
+  const host = init.host ?? '127.0.0.1'
+  if (!isLoopbackHost(host)) throw new RangeError(`Cannot serve the admin API on "${host}": only loopback addresses are allowed`)
+  const port = init.port ?? 4702
+  const log = components.logger.child({ component: 'admin' })
+  let hosts: ReadonlySet<string> = new Set()
+  let server: Server | undefined
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const reply = await answer(request, components, hosts)
+    const body = `${JSON.stringify(reply.body)}\n`
+    response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' })
+    response.end(body)
+  }
+
+  return {
+    async start () {
+      server = createServer({
+        headersTimeout: ADMIN_HEADERS_TIMEOUT_MS,
+        requestTimeout: ADMIN_REQUEST_TIMEOUT_MS,
+        keepAliveTimeout: ADMIN_KEEP_ALIVE_TIMEOUT_MS,
+        maxHeaderSize: 16 * 1024
+      }, (request, response) => {
+        handle(request, response).catch((err: unknown) => {
+          log.error({ err: (err as Error).message, url: request.url }, 'admin request failed')
+          if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' })
+          response.end('{"error":"InternalError"}\n')
+        })
+      })
+      server.maxConnections = ADMIN_MAX_SOCKETS
+      const listening = server
+      await new Promise<void>((resolve, reject) => {
+        listening.once('error', reject)
+        listening.listen(port, host, () => {
+          listening.off('error', reject)
+          resolve()
+        })
+      })
+      const address = listening.address() as AddressInfo
+      hosts = allowedHosts(host, address.port)
+      const urlHost = host.includes(':') ? `[${host}]` : host
+      return { url: `http://${urlHost}:${address.port}`, host, port: address.port }
+    },
+    async stop () {
+      const stopping = server
+      server = undefined
+      if (stopping === undefined) return
+      stopping.closeAllConnections()
+      await new Promise<void>((resolve) => {
+        stopping.close(() => { resolve() })
+      })
+    }
+  }
+}
+
+async function answer (request: IncomingMessage, components: AdminServerComponents, hosts: ReadonlySet<string>): Promise<AdminResponse> {
+  if (!hosts.has(request.headers.host ?? '')) return { status: 421, body: { error: 'MisdirectedRequest', message: 'Host header does not name this admin server' } }
+  const url = new URL(request.url ?? '/', 'http://admin.invalid')
+  const route = ROUTES.find((candidate) => candidate.pattern.test(url.pathname))
+  if (route === undefined) return { status: 404, body: { error: 'NotFound', message: `No route "${url.pathname}"` } }
+  if (route.isAuthenticated && !isTokenValid(request.headers.authorization, components.token)) {
+    return { status: 401, body: { error: 'Unauthorized', message: 'Missing or wrong bearer token' } }
+  }
+  const handler = route.methods[request.method ?? 'GET']
+  if (handler === undefined) return { status: 405, body: { error: 'MethodNotAllowed', message: `${request.method ?? ''} is not allowed on "${url.pathname}"` } }
+  const body = await readBody(request)
+  if (body === undefined) return { status: 413, body: { error: 'PayloadTooLarge', message: `Body exceeds ${ADMIN_MAX_BODY_BYTES} bytes` } }
+  const adminRequest: AdminRequest = { url, body, match: route.pattern.exec(url.pathname) ?? [] }
+  return handler(adminRequest, components.node)
+}
+
+/** The request body, or undefined when it exceeds the cap (reading stops there). */
+async function readBody (request: IncomingMessage): Promise<Uint8Array | undefined> {
+  const declared = Number(request.headers['content-length'] ?? 0)
+  if (declared > ADMIN_MAX_BODY_BYTES) return undefined
+  const chunks: Buffer[] = []
+  let length = 0
+  for await (const chunk of request) {
+    const bytes = chunk as Buffer
+    length += bytes.length
+    if (length > ADMIN_MAX_BODY_BYTES) return undefined
+    chunks.push(bytes)
+  }
+  return Buffer.concat(chunks)
+}
