@@ -8,10 +8,12 @@
  * - RSS of one node process holding 10 peers (a figure), and of one holding none.
  */
 import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createInterface } from 'node:readline'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { tcp } from '@libp2p/tcp'
@@ -24,9 +26,9 @@ import { createMeshNode } from '../src/node.ts'
 import type { MeshNode } from '../src/node.ts'
 import { generateKeyPairIdentity } from '../src/protocol/identity/index.ts'
 import type { BenchRow } from './measure.ts'
+import { ECHO_PROTOCOL } from './echo-protocol.ts'
 
 const LOOPBACK = '/ip4/127.0.0.1/tcp/0'
-const ECHO_PROTOCOL = '/bench/echo/1.0.0'
 
 function median (values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -51,14 +53,14 @@ function loopbackAddress (addresses: string[]): string {
 }
 
 /** Time from `connect()` to the dialer's `handshake_completed`, in ms. */
-async function timeHandshake (target: MeshNode): Promise<number> {
+async function timeHandshake (targetAddress: string): Promise<number> {
   const dialer = await meshNode('bench-dialer')
   try {
     const done = new Promise<number>((resolve) => {
       dialer.events.subscribe((event) => { if (event.event_type === 'handshake_completed') resolve(performance.now()) })
     })
     const start = performance.now()
-    dialer.connect(loopbackAddress(target.info().multiaddrs))
+    dialer.connect(targetAddress)
     return (await done) - start
   } finally {
     await dialer.stop()
@@ -66,11 +68,11 @@ async function timeHandshake (target: MeshNode): Promise<number> {
 }
 
 /** Time from `dial()` to a ready libp2p connection (TCP + Noise + Yamux), in ms. */
-async function timeConnection (target: MeshNode): Promise<number> {
+async function timeConnection (targetAddress: string): Promise<number> {
   const dialer = await plainNode()
   try {
     const start = performance.now()
-    await dialer.dial(multiaddr(loopbackAddress(target.info().multiaddrs)))
+    await dialer.dial(multiaddr(targetAddress))
     return performance.now() - start
   } finally {
     await dialer.stop()
@@ -78,15 +80,16 @@ async function timeConnection (target: MeshNode): Promise<number> {
 }
 
 async function handshakeRow (rounds: number): Promise<BenchRow> {
-  const target = await meshNode('bench-target')
+  // The target runs in its own process, as a real peer would.
+  const target = await farPeer('mesh', 1000)
   const handshakes: number[] = []
   const connections: number[] = []
   try {
     for (let i = 0; i < rounds; i++) {
-      connections.push(await timeConnection(target))
+      connections.push(await timeConnection(target.address))
       // Stay under the target's limit of 5 inbound connections per address per second (DESIGN §6).
       await new Promise((resolve) => setTimeout(resolve, 250))
-      handshakes.push(await timeHandshake(target))
+      handshakes.push(await timeHandshake(target.address))
       await new Promise((resolve) => setTimeout(resolve, 250))
     }
   } finally {
@@ -97,57 +100,77 @@ async function handshakeRow (rounds: number): Promise<BenchRow> {
   return { name: 'dial → CIP handshake complete (median ms)', rate: subject, baselineName: 'dial → libp2p connection ready', baselineRate: baseline, ratio: subject / baseline, target: 1.5, unit: 'ms', isLowerBetter: true }
 }
 
+/** A child process running `bench/peer-process.ts`; resolves once it printed its address. */
+async function farPeer (mode: 'raw' | 'mesh', intervalMs: number): Promise<{ address: string, child: ChildProcess, stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'peer-process.ts'), mode, String(intervalMs)], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout }).once('line', resolve)
+    child.once('exit', () => { reject(new Error('bench peer exited')) })
+  })
+  const { address } = JSON.parse(line) as { address: string }
+  return {
+    address,
+    child,
+    stop: async () => {
+      child.stdin.end()
+      await new Promise((resolve) => { child.once('exit', resolve) })
+    }
+  }
+}
+
 /**
- * Echo round trips of 5-byte frames over one raw libp2p stream, in ms, one every
- * `intervalMs` — paced like heartbeats, so both sides of the ratio wake from the same idle.
+ * Echo round trips of 5-byte frames to a raw libp2p node in another process, in ms,
+ * one every `intervalMs`, while that node echoes against us at the same pace — the load
+ * two heartbeating peers put on each other.
  */
 async function echoSamples (count: number, intervalMs: number): Promise<number[]> {
-  const server = await plainNode()
-  const client = await plainNode()
+  const far = await farPeer('raw', intervalMs)
+  const near = await plainNode()
   try {
-    await server.handle(ECHO_PROTOCOL, (stream) => {
+    await near.handle(ECHO_PROTOCOL, (stream) => {
       stream.addEventListener('message', (event) => { stream.send(event.data) })
     })
-    const stream = await client.dialProtocol(server.getMultiaddrs()[0] ?? multiaddr(), ECHO_PROTOCOL)
+    far.child.stdin?.write(`${near.getMultiaddrs()[0]?.toString() ?? ''}\n`)
+    const stream = await near.dialProtocol(multiaddr(far.address), ECHO_PROTOCOL)
+    let answer: (() => void) | undefined
+    stream.addEventListener('message', () => { answer?.() })
     const samples: number[] = []
     for (let i = 0; i < count; i++) {
       await new Promise((resolve) => setTimeout(resolve, intervalMs))
       const start = performance.now()
-      const answered = new Promise<void>((resolve) => {
-        stream.addEventListener('message', () => { resolve() }, { once: true })
-      })
+      const answered = new Promise<void>((resolve) => { answer = resolve })
       stream.send(new Uint8Array([1, 0, 0, 0, i & 0xff]))
       await answered
       samples.push(performance.now() - start)
     }
     return samples
   } finally {
-    await client.stop()
-    await server.stop()
+    await near.stop()
+    await far.stop()
   }
 }
 
-/** Heartbeat RTT p50 between two mesh nodes pinging every `intervalMs`, in ms. */
+/** Heartbeat RTT p50 to a mesh node in another process, both pinging every `intervalMs`, in ms. */
 async function heartbeatP50 (intervalMs: number, samples: number): Promise<number> {
-  const a = await meshNode('bench-hb-a', intervalMs)
-  const b = await meshNode('bench-hb-b', intervalMs)
+  const far = await farPeer('mesh', intervalMs)
+  const near = await meshNode('bench-hb-near', intervalMs)
   try {
-    b.connect(loopbackAddress(a.info().multiaddrs))
+    near.connect(far.address)
     for (;;) {
       await new Promise((resolve) => setTimeout(resolve, intervalMs))
-      const rtt = b.peers().find((peer) => peer.isLinked)?.liveRtt
+      const rtt = near.peers().find((peer) => peer.isLinked)?.liveRtt
       if (rtt !== null && rtt !== undefined && rtt.samples >= samples) return rtt.p50Ms
     }
   } finally {
-    await b.stop()
-    await a.stop()
+    await near.stop()
+    await far.stop()
   }
 }
 
 async function heartbeatRow (): Promise<BenchRow> {
   const subject: number[] = []
   const baseline: number[] = []
-  for (let slice = 0; slice < 3; slice++) {
+  for (let slice = 0; slice < 5; slice++) {
     baseline.push(median(await echoSamples(100, 20)))
     subject.push(await heartbeatP50(20, 100))
   }
@@ -162,7 +185,8 @@ async function rssWithPeers (peerCount: number): Promise<number> {
   const peers = await Promise.all(Array.from({ length: peerCount }, async (_, i) => await meshNode(`bench-peer-${i}`)))
   const dataDir = join(root, 'measured')
   await initDataDir(dataDir, 'measured')
-  const args = [join(import.meta.dirname, '..', 'src', 'cli', 'main.ts'), 'start', '--data', dataDir, '--listen', LOOPBACK, '--admin', '127.0.0.1:0', '--log-level', 'silent']
+  // The built CLI, as an installed package runs it (type stripping alone costs ~30 MiB).
+  const args = [join(import.meta.dirname, '..', 'dist', 'cli', 'main.js'), 'start', '--data', dataDir, '--listen', LOOPBACK, '--admin', '127.0.0.1:0', '--log-level', 'silent']
   for (const peer of peers) args.push('--peer', loopbackAddress(peer.info().multiaddrs))
   const child = spawn(process.execPath, args, { stdio: 'ignore' })
   try {

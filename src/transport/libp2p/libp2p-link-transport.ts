@@ -183,6 +183,12 @@ class Libp2pLinkTransport implements LinkTransport {
     if (link === undefined) throw new TransportError(`Cannot send to "${peerId}": no link`, { reason: 'no_link' })
     const frame = encodeFrame(body, this.#config.maxFrameBytes)
     const writer = this.#writerOf(link, channel)
+    // Fast path: nothing queued and the stream takes more — write now, with no hop through the pump.
+    if (writer.queue.isEmpty && !writer.isPumping && writer.stream !== undefined && isWritable(writer.stream) && !writer.stream.writableNeedsDrain) {
+      writer.stream.send(frame)
+      writer.queue.markProgress(this.#components.clock.monotonic())
+      return
+    }
     if (options.wait === true) {
       await writer.queue.push(frame, frame.byteLength, {
         ...(options.signal === undefined ? {} : { signal: options.signal }),
