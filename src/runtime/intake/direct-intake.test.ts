@@ -28,7 +28,7 @@ import { CHANNELS } from '../../transport/channels.ts'
 import type { ChannelName } from '../../transport/channels.ts'
 import type { LinkCloseReason, LinkInfo } from '../../transport/link-transport.ts'
 import type { FrameSender } from '../ports.ts'
-import { CONTROL_RATE_PER_SECOND, DirectIntake } from './direct-intake.ts'
+import { CONTROL_RATE_PER_SECOND, HELLO_RATE_PER_SECOND, DirectIntake } from './direct-intake.ts'
 import type { DirectHandler } from './direct-intake.ts'
 
 const PROPERTY_OPTIONS = { seed: 20261126, numRuns: 600 }
@@ -308,9 +308,9 @@ describe('DirectIntake.accept() penalties', () => {
 
 describe('DirectIntake.accept() rate limits', () => {
   it(`DirectIntake.accept() refuses control envelopes beyond ${CONTROL_RATE_PER_SECOND} per second with BackpressureError "rate_limited"`, () => {
-    const h = harnessOf()
-    const hellos = Array.from({ length: CONTROL_RATE_PER_SECOND + 5 }, () => bytesOf(envelopeOf('HELLO')))
-    const results = hellos.map((body) => h.intake.accept(aliceLink, 'control', body))
+    const h = harnessOf({ handshaken: [aliceLink.peerId, malloryLink.peerId] })
+    const intents = Array.from({ length: CONTROL_RATE_PER_SECOND + 5 }, () => bytesOf(envelopeOf('INTENT')))
+    const results = intents.map((body) => h.intake.accept(aliceLink, 'control', body))
     assert.equal(results.filter((result) => result !== undefined).length, CONTROL_RATE_PER_SECOND)
     assert.ok(results.slice(CONTROL_RATE_PER_SECOND).every((result) => result === undefined))
     assert.equal(h.dispatched.length, CONTROL_RATE_PER_SECOND, 'nothing dispatched beyond the limit')
@@ -319,10 +319,19 @@ describe('DirectIntake.accept() rate limits', () => {
     assert.equal(h.registry.trustOf(alice.identity.fingerprint), 'unknown')
     assert.deepEqual(h.closes, [])
     // Another link has its own bucket.
-    assert.notEqual(h.intake.accept(malloryLink, 'control', bytesOf(envelopeOf('HELLO', mallory))), undefined)
+    assert.notEqual(h.intake.accept(malloryLink, 'control', bytesOf(envelopeOf('INTENT', mallory))), undefined)
     // A second later the bucket has refilled.
     h.clock.nowMs += 1000
-    assert.notEqual(h.intake.accept(aliceLink, 'control', bytesOf(envelopeOf('HELLO', alice, h.clock.nowMs))), undefined)
+    assert.notEqual(h.intake.accept(aliceLink, 'control', bytesOf(envelopeOf('INTENT', alice, h.clock.nowMs))), undefined)
+  })
+
+  it(`DirectIntake.accept() refuses HELLOs beyond ${HELLO_RATE_PER_SECOND} per second with BackpressureError "hello_rate_limited"`, () => {
+    const h = harnessOf()
+    const results = Array.from({ length: HELLO_RATE_PER_SECOND + 3 }, () => h.intake.accept(aliceLink, 'control', bytesOf(envelopeOf('HELLO'))))
+    assert.equal(results.filter((result) => result !== undefined).length, HELLO_RATE_PER_SECOND)
+    assert.equal(h.metrics.value('web4_bad_input_total', { channel: 'control', error: 'backpressure' }), 3)
+    assert.ok(rejectedOf(h).every((event) => event.payload.reason === 'hello_rate_limited'))
+    assert.equal(h.registry.trustOf(alice.identity.fingerprint), 'unknown')
   })
 
   it('DirectIntake.accept() counts refused input against the rate limit too', () => {

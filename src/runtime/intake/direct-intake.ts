@@ -29,6 +29,8 @@ import { TokenBucket } from './token-bucket.ts'
 
 /** Control-plane envelopes (HELLO, LSA) per link peer per second (DESIGN §6). */
 export const CONTROL_RATE_PER_SECOND = 20
+/** HELLO attempts per link peer per second (DESIGN §6 "handshake"). */
+export const HELLO_RATE_PER_SECOND = 5
 /** Envelopes per origin per second, and the burst (DESIGN §6). */
 export const ENVELOPE_RATE_PER_SECOND = 200
 export const ENVELOPE_BURST = 400
@@ -54,6 +56,7 @@ export interface DirectIntakeComponents {
 
 interface LinkBuckets {
   control: TokenBucket
+  hello: TokenBucket
   envelopes: TokenBucket
 }
 
@@ -83,6 +86,9 @@ export class DirectIntake {
       const nowMs = this.#components.clock.now()
       this.#takeToken(link, channel, nowMs)
       envelope = validateEnvelope(parseJson(body, { maxBytes: MAX_ENVELOPE_BYTES }))
+      if (envelope.type === 'HELLO' && !this.#bucketsOf(link).hello.tryTake(nowMs)) {
+        throw new BackpressureError(`Cannot accept HELLO from "${link.fingerprint.slice(0, 16)}": more than ${HELLO_RATE_PER_SECOND} per second`, { reason: 'hello_rate_limited', msgId: envelope.msg_id })
+      }
       this.#check(link, channel, envelope, nowMs)
       const handler = this.#components.handlers.get(envelope.type)
       if (handler === undefined) {
@@ -145,6 +151,7 @@ export class DirectIntake {
     if (buckets === undefined) {
       buckets = {
         control: new TokenBucket(CONTROL_RATE_PER_SECOND, CONTROL_RATE_PER_SECOND),
+        hello: new TokenBucket(HELLO_RATE_PER_SECOND, HELLO_RATE_PER_SECOND),
         envelopes: new TokenBucket(ENVELOPE_RATE_PER_SECOND, ENVELOPE_BURST)
       }
       this.#buckets.set(link.peerId, buckets)
