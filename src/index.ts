@@ -4,10 +4,10 @@
  */
 export {
   BackpressureError, buildCipEnvelope, buildHcpEnvelope, buildLipEnvelope, buildMeshEnvelope, canonicalize,
-  createReplayCache, ERROR_TABLE, fingerprintOf, generateKeyPairIdentity, HandshakeError, importPrivateKeyPem,
-  InvalidEnvelopeError, isWeb4Error, openEnvelope, parseJson, PayloadSchemaError, ReplayError, reportError,
-  sealEnvelope, SignatureMismatchError, TimestampError, TransportError, transitionTrust, TrustViolationError,
-  validateEnvelope, Web4Error
+  createReplayCache, DeliveryTimeoutError, ERROR_TABLE, fingerprintOf, generateKeyPairIdentity, HandshakeError,
+  importPrivateKeyPem, InvalidEnvelopeError, isWeb4Error, NoRouteError, openEnvelope, parseJson, PayloadSchemaError,
+  ReplayError, reportError, sealEnvelope, SignatureMismatchError, TimestampError, TransportError, transitionTrust,
+  TrustViolationError, validateEnvelope, Web4Error
 } from './protocol/index.ts'
 export type {
   BodyEnvelope, CipEnvelope, Envelope, EnvelopeAuthor, HcpEnvelope, JsonValue, KeyPairIdentity, LipEnvelope,

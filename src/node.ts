@@ -16,24 +16,40 @@ import type { Clock } from './config/clock.ts'
 import { systemClock } from './config/clock.ts'
 import { DATA_FILES, DEFAULT_LISTEN_ADDR } from './config/constants.ts'
 import { loadDataDir } from './config/data-dir.ts'
+import { LinkStateService } from './mesh/link-state/link-state-service.ts'
+import type { LinkStateServiceInit } from './mesh/link-state/link-state-service.ts'
 import { createPeerRegistry } from './mesh/peers/index.ts'
 import type { PeerRegistry, PeerRow } from './mesh/peers/index.ts'
+import { RoutedHandshakeService } from './mesh/routed-handshake/routed-handshake.ts'
+import type { RoutedHandshakeInit } from './mesh/routed-handshake/routed-handshake.ts'
+import { MeshRouter } from './mesh/router/mesh-router.ts'
+import type { DeliveryHandler, DeliveryReceipt, MeshRouterInit } from './mesh/router/mesh-router.ts'
+import type { SequenceStore } from './mesh/sequence-store.ts'
+import { resolveDestination } from './mesh/router/resolve-destination.ts'
+import { buildBodyEnvelope } from './mesh/envelope.ts'
+import type { BodyOptions } from './mesh/envelope.ts'
 import { createEventLog } from './observability/event-log.ts'
 import type { EventLog } from './observability/event-log.ts'
 import type { Logger } from './observability/logger.ts'
 import { SILENT_LOGGER } from './observability/logger.ts'
 import { createCountingMetrics } from './observability/metrics.ts'
 import type { CountingMetrics } from './observability/metrics.ts'
-import type { Presence, StateBlock } from './protocol/envelope/types.ts'
-import { reportError } from './protocol/errors.ts'
+import type { JsonValue } from './protocol/canonical-json.ts'
+import type { BodyType, MeshEnvelope, Presence, StateBlock } from './protocol/envelope/types.ts'
+import { BODY_TYPES } from './protocol/envelope/types.ts'
+import { InvalidEnvelopeError, reportError } from './protocol/errors.ts'
 import type { KeyPairIdentity } from './protocol/identity/index.ts'
 import { HandshakeService } from './runtime/handshake/handshake-service.ts'
 import type { HandshakeServiceInit } from './runtime/handshake/handshake-service.ts'
 import { DirectIntake } from './runtime/intake/direct-intake.ts'
 import type { DirectHandler } from './runtime/intake/direct-intake.ts'
 import { createPersistentReplayCache } from './runtime/persistent-replay-cache.ts'
+import type { ReplayCache } from './protocol/replay-cache.ts'
 import type { ReplayStore } from './runtime/replay-store.ts'
-import { createMemoryPeerStore, createMemoryReplayStore, createSqlitePeerStore, createSqliteReplayStore, openDatabase } from './store/index.ts'
+import {
+  createMemoryPeerStore, createMemoryReplayStore, createMemorySequenceStore, createSqlitePeerStore, createSqliteReplayStore,
+  createSqliteSequenceStore, openDatabase
+} from './store/index.ts'
 import type { MeshDatabase } from './store/index.ts'
 import { createLibp2pLinkTransport } from './transport/libp2p/libp2p-link-transport.ts'
 import { createLinkSupervisor } from './transport/link-supervisor.ts'
@@ -70,7 +86,29 @@ export interface MeshNodeOptions {
   supervisor?: LinkSupervisorInit
   /** Overrides of the handshake's timing (tests). */
   handshake?: HandshakeServiceInit
+  /** Overrides of link-state timing (tests). */
+  linkState?: LinkStateServiceInit
+  /** Overrides of the router (tests). */
+  router?: MeshRouterInit
+  /** Overrides of the routed handshake (tests). */
+  routedHandshake?: RoutedHandshakeInit
 }
+
+/** What `send()` takes besides the destination. */
+export interface SendOptions extends BodyOptions {
+  /** How long to wait for the receipt. @default RECEIPT_TIMEOUT_MS (10 s) */
+  timeoutMs?: number
+}
+
+/** A delivered message, as the node hands it to its listeners. */
+export interface DeliveredMessage {
+  carrier: MeshEnvelope
+  /** Fingerprint of the origin. */
+  from: string
+}
+
+/** Handles a SERVICE_INVOKE input; the result travels back in the receipt (SPEC §4). */
+export type ServiceHandler = (input: JsonValue, from: string) => JsonValue | Promise<JsonValue>
 
 /** One peer as operators see it: the registry row and the live link. */
 export interface PeerView extends PeerRow {
@@ -102,6 +140,23 @@ export interface MeshNode {
   peers: () => PeerView[]
   /** Dials `address` and keeps the link up (reconnecting). */
   connect: (address: string) => void
+  /**
+   * Routes one envelope of `type` to `to` (a fingerprint or an agent id) over the mesh
+   * and resolves with its signed receipt.
+   *
+   * @throws {NoRouteError} unknown or ambiguous destination, or no path
+   * @throws {DeliveryTimeoutError} no receipt in time
+   * @throws {PayloadSchemaError} the payload does not match its type
+   */
+  send: (to: string, type: BodyType | 'SERVICE_INVOKE', payload: unknown, options?: SendOptions) => Promise<DeliveryReceipt>
+  /** Registers a SERVICE_INVOKE handler for `service`@`version`. */
+  registerService: (service: string, version: string, handler: ServiceHandler) => void
+  /** Calls `listener` for every envelope the mesh delivers to this node. */
+  onMessage: (listener: (message: DeliveredMessage) => void) => () => void
+  /** Routes, for `/v1/routes` and `inspect`. */
+  routes: () => ReturnType<LinkStateService['routes']>
+  /** The link-state database, for `topology`. */
+  readonly linkState: LinkStateService
   readonly events: EventLog
   readonly metrics: CountingMetrics
   readonly registry: PeerRegistry
@@ -122,6 +177,7 @@ export async function createMeshNode (options: MeshNodeOptions): Promise<MeshNod
   const database = storeKind === 'sqlite' ? openDatabase(join(requireDataDir(options.dataDir), DATA_FILES.database)) : undefined
   const peerStore = database === undefined ? createMemoryPeerStore() : createSqlitePeerStore(database)
   const replayStore: ReplayStore = database === undefined ? createMemoryReplayStore() : createSqliteReplayStore(database)
+  const sequences: SequenceStore = database === undefined ? createMemorySequenceStore() : createSqliteSequenceStore(database)
   const registry = createPeerRegistry({ store: peerStore, clock, events, logger, metrics }, {
     trustedFingerprints: [...(dataDir?.config.trusted_fingerprints ?? []), ...(options.trustedFingerprints ?? [])]
   })
@@ -132,10 +188,13 @@ export async function createMeshNode (options: MeshNodeOptions): Promise<MeshNod
   })
   const supervisor = createLinkSupervisor({ transport, clock, events, logger, metrics }, options.supervisor)
   return new Node({
-    identity, agentId, clock, logger, metrics, events, registry, transport, supervisor, database, replayStore,
+    identity, agentId, clock, logger, metrics, events, registry, transport, supervisor, database, replayStore, sequences,
     dialTargets: [...(dataDir?.config.peers ?? []), ...(options.peers ?? [])],
     state: { presence: options.presence ?? 'engaged', lri: options.lri ?? 50, kernel_signals: [], intent: 'mesh' },
-    handshake: options.handshake ?? {}
+    handshake: options.handshake ?? {},
+    linkState: options.linkState ?? {},
+    router: options.router ?? {},
+    routedHandshake: options.routedHandshake ?? {}
   })
 }
 
@@ -156,9 +215,13 @@ interface NodeParts {
   supervisor: LinkSupervisor
   database: MeshDatabase | undefined
   replayStore: ReplayStore
+  sequences: SequenceStore
   dialTargets: string[]
   state: StateBlock
   handshake: HandshakeServiceInit
+  linkState: LinkStateServiceInit
+  router: MeshRouterInit
+  routedHandshake: RoutedHandshakeInit
 }
 
 class Node implements MeshNode {
@@ -167,8 +230,15 @@ class Node implements MeshNode {
   readonly events: EventLog
   readonly metrics: CountingMetrics
   readonly registry: PeerRegistry
+  readonly linkState: LinkStateService
   readonly #parts: NodeParts
   readonly #handshake: HandshakeService
+  readonly #router: MeshRouter
+  readonly #routedHandshake: RoutedHandshakeService
+  readonly #services = new Map<string, ServiceHandler>()
+  readonly #listeners = new Set<(message: DeliveredMessage) => void>()
+  /** One seen-cache for every path an envelope can take in (direct links and the mesh). */
+  readonly #replay: ReplayCache
   #housekeeping: NodeJS.Timeout | undefined
   #state: 'new' | 'started' | 'stopped' = 'new'
 
@@ -179,23 +249,59 @@ class Node implements MeshNode {
     this.events = parts.events
     this.metrics = parts.metrics
     this.registry = parts.registry
+    const author = { identity: parts.identity, agentId: parts.agentId }
+    this.#replay = createPersistentReplayCache(parts.replayStore, parts.clock.now())
+    const common = { clock: parts.clock, events: parts.events, logger: parts.logger, metrics: parts.metrics }
     this.#handshake = new HandshakeService({
-      author: { identity: parts.identity, agentId: parts.agentId },
+      ...common,
+      author,
       sender: parts.transport,
       peers: parts.registry,
       localState: { current: () => ({ ...parts.state }) },
-      clock: parts.clock,
-      events: parts.events,
-      logger: parts.logger,
-      metrics: parts.metrics
+      onHandshaken: (link) => { this.linkState.onNeighbourChange(link, true) }
     }, parts.handshake)
+    this.linkState = new LinkStateService({
+      ...common,
+      identity: parts.identity,
+      agentId: parts.agentId,
+      sender: parts.transport,
+      sequences: parts.sequences,
+      trustOf: (fingerprint) => parts.registry.trustOf(fingerprint),
+      neighbours: () => this.#handshake.handshakenPeers().map((link) => ({ link, rttMs: parts.supervisor.rttOf(link.peerId)?.smoothedMs })),
+      addresses: () => parts.transport.listenAddresses()
+    }, parts.linkState)
+    this.#router = new MeshRouter({
+      ...common,
+      author,
+      sender: parts.transport,
+      linkState: this.linkState,
+      trustOf: (fingerprint) => parts.registry.trustOf(fingerprint),
+      links: () => this.#handshake.handshakenPeers(),
+      replay: this.#replay
+    }, parts.router)
+    this.#routedHandshake = new RoutedHandshakeService({
+      ...common,
+      author,
+      sendHello: async (destination, hello) => await this.#router.send(destination, { type: 'MESH_HELLO', payload: { body: hello }, body: hello }),
+      peers: parts.registry,
+      isDirectlyHandshaken: (fingerprint) => this.#handshake.handshakenPeers().some((link) => link.fingerprint === fingerprint),
+      hasRoute: (fingerprint) => this.linkState.nextHop(fingerprint) !== undefined
+    }, parts.routedHandshake)
+    this.#router.handle('MESH_HELLO', this.#routedHandshake.onMeshHello)
+    this.#router.handle('SERVICE_INVOKE', async (carrier) => await this.#invoke(carrier))
+    const deliver: DeliveryHandler = (carrier, from) => {
+      this.#notify({ carrier, from })
+      return undefined
+    }
+    for (const type of BODY_TYPES) this.#router.handle(type, deliver)
+    this.linkState.onChange(() => { this.#routedHandshake.scan(this.linkState.lsas()) })
   }
 
   async start (): Promise<void> {
     if (this.#state !== 'new') throw new Error(`Cannot start mesh node: it is ${this.#state}`)
     this.#state = 'started'
     const { clock, transport, supervisor, registry } = this.#parts
-    const replay = createPersistentReplayCache(this.#parts.replayStore, clock.now())
+    const replay = this.#replay
     const handlers = new Map<string, DirectHandler>([
       ['HELLO', this.#handshake.onHello],
       ['STATE_UPDATE', this.#handshake.onStateUpdate],
@@ -204,23 +310,32 @@ class Node implements MeshNode {
     const intake = new DirectIntake({
       peers: registry, replay, sender: transport, clock, events: this.events, logger: this.#parts.logger, metrics: this.metrics, handlers,
       isHandshaken: (link) => this.#handshake.isHandshaken(link),
-      onPreHandshakeRefusal: (link, error) => { this.#handshake.onPreHandshakeRefusal(link, error) }
+      onPreHandshakeRefusal: (link, error) => { this.#handshake.onPreHandshakeRefusal(link, error) },
+      records: new Map([['lsa', (link: LinkInfo, value: unknown) => { this.linkState.onLsa(link, value) }]])
     })
     await supervisor.start({
       onLinkOpen: (link) => { this.#handshake.onLinkOpen(link) },
       onLinkClose: (link) => {
+        const wasHandshaken = this.#handshake.isHandshaken(link)
         this.#handshake.onLinkClose(link)
         intake.forget(link)
+        this.#router.forget(link)
+        if (wasHandshaken) {
+          this.linkState.onNeighbourChange(link, false)
+          this.#router.onLinkDown(link)
+        }
       },
       onFrame: (link, channel, body) => {
         registry.markSeen(link.fingerprint, clock.now())
-        intake.accept(link, channel, body)
+        if (channel === 'mesh') this.#onMeshFrame(link, body)
+        else intake.accept(link, channel, body)
       },
       onBadFrame: (link, channel, error) => {
         this.metrics.increment('web4_bad_input_total', { channel, error: reportError(error).metricLabel })
         this.events.emit('transport_error', link.fingerprint, { channel, reason: (error as { reason?: string }).reason ?? 'bad_frame', message: error.message })
       }
     })
+    this.linkState.start()
     for (const address of this.#parts.dialTargets) supervisor.addDialTarget(address)
     this.#housekeeping = setInterval(() => { this.#houseKeep() }, HOUSEKEEPING_INTERVAL_MS)
     this.#housekeeping.unref()
@@ -231,10 +346,15 @@ class Node implements MeshNode {
     const wasStarted = this.#state === 'started'
     this.#state = 'stopped'
     clearInterval(this.#housekeeping)
-    this.#handshake.stop()
+    this.#routedHandshake.stop()
+    this.#router.stop()
     if (wasStarted) {
+      await this.linkState.stop()
+      this.#handshake.stop()
       this.#houseKeep()
       await this.#parts.supervisor.stop()
+    } else {
+      this.#handshake.stop()
     }
     this.#parts.database?.close()
   }
@@ -264,7 +384,7 @@ class Node implements MeshNode {
         ...row,
         isLinked: link !== undefined,
         linkDirection: link?.direction ?? null,
-        isHandshaken: handshaken.has(row.fingerprint),
+        isHandshaken: handshaken.has(row.fingerprint) || this.#routedHandshake.isHandshaken(row.fingerprint),
         liveRtt: link === undefined ? null : this.#parts.supervisor.rttOf(link.peerId) ?? null
       }
     })
@@ -272,6 +392,66 @@ class Node implements MeshNode {
 
   connect (address: string): void {
     this.#parts.supervisor.addDialTarget(address)
+  }
+
+  async send (to: string, type: BodyType | 'SERVICE_INVOKE', payload: unknown, options: SendOptions = {}): Promise<DeliveryReceipt> {
+    const destination = resolveDestination(to, this.#knownNodes())
+    const nowMs = this.#parts.clock.now()
+    const author = { identity: this.identity, agentId: this.agentId }
+    const receiver = { agent_id: this.#knownNodes().find((node) => node.fingerprint === destination)?.agentId ?? '', fingerprint: destination }
+    if (type === 'SERVICE_INVOKE') {
+      return await this.#router.send(destination, { type, payload: payload as MeshEnvelope['payload'] }, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs })
+    }
+    const body = buildBodyEnvelope(author, { type, payload, receiver }, { ...options, nowMs })
+    return await this.#router.send(destination, { type, payload: { body }, body }, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs })
+  }
+
+  registerService (service: string, version: string, handler: ServiceHandler): void {
+    this.#services.set(`${service}@${version}`, handler)
+  }
+
+  onMessage (listener: (message: DeliveredMessage) => void): () => void {
+    this.#listeners.add(listener)
+    return () => { this.#listeners.delete(listener) }
+  }
+
+  routes (): ReturnType<LinkStateService['routes']> {
+    return this.linkState.routes()
+  }
+
+  /** Every node this one knows of: link state first, then the registry. */
+  #knownNodes (): Array<{ fingerprint: string, agentId: string }> {
+    const nodes = new Map<string, string>()
+    for (const lsa of this.linkState.lsas()) nodes.set(lsa.origin, lsa.agent_id)
+    for (const row of this.registry.list()) if (!nodes.has(row.fingerprint) && row.agentId !== '') nodes.set(row.fingerprint, row.agentId)
+    nodes.delete(this.identity.fingerprint)
+    return [...nodes].map(([fingerprint, agentId]) => ({ fingerprint, agentId }))
+  }
+
+  #onMeshFrame (link: LinkInfo, body: Uint8Array): void {
+    if (!this.#handshake.isHandshaken(link)) {
+      this.metrics.increment('web4_bad_input_total', { channel: 'mesh', error: 'trust_violation' })
+      this.events.emit('mesh_dropped', link.fingerprint, { reason: 'not_handshaken', from: link.fingerprint })
+      return
+    }
+    this.#router.onMeshFrame(link, body)
+  }
+
+  async #invoke (carrier: MeshEnvelope): Promise<JsonValue> {
+    const { service, version, input } = carrier.payload as { service: string, version: string, input: JsonValue }
+    const handler = this.#services.get(`${service}@${version}`)
+    if (handler === undefined) throw new InvalidEnvelopeError(`Cannot invoke "${service}@${version}": no such service on this node`, { reason: 'unknown_service' })
+    return await handler(input, carrier.origin)
+  }
+
+  #notify (message: DeliveredMessage): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(message)
+      } catch (err) {
+        this.#parts.logger.warn({ err: (err as Error).message }, 'message listener threw')
+      }
+    }
   }
 
   /** Copies live RTT into the registry and prunes expired replay entries. */

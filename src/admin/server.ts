@@ -14,13 +14,16 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { MeshNode } from '../node.ts'
 import type { Logger } from '../observability/logger.ts'
+import { isWeb4Error, reportError } from '../protocol/errors.ts'
 import { allowedHosts, isLoopbackHost, isTokenValid } from './auth.ts'
 import {
   ADMIN_HEADERS_TIMEOUT_MS, ADMIN_KEEP_ALIVE_TIMEOUT_MS, ADMIN_MAX_BODY_BYTES, ADMIN_MAX_SOCKETS, ADMIN_REQUEST_TIMEOUT_MS
 } from './constants.ts'
 import { eventsRoute } from './routes/events.ts'
+import { messagesRoute } from './routes/messages.ts'
 import { nodeRoute } from './routes/node.ts'
 import { peersRoute } from './routes/peers.ts'
+import { routesRoute } from './routes/routes.ts'
 import type { AdminRequest, AdminResponse, AdminRoute } from './routes/route.ts'
 
 export interface AdminServerInit {
@@ -44,7 +47,7 @@ export interface AdminServer {
   stop: () => Promise<void>
 }
 
-const ROUTES: readonly AdminRoute[] = [nodeRoute, peersRoute, eventsRoute]
+const ROUTES: readonly AdminRoute[] = [nodeRoute, peersRoute, routesRoute, eventsRoute, messagesRoute]
 
 /**
  * Creates the admin server.
@@ -75,9 +78,13 @@ export function createAdminServer (components: AdminServerComponents, init: Admi
         maxHeaderSize: 16 * 1024
       }, (request, response) => {
         handle(request, response).catch((err: unknown) => {
-          log.error({ err: (err as Error).message, url: request.url }, 'admin request failed')
-          if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' })
-          response.end('{"error":"InternalError"}\n')
+          const report = reportError(err)
+          if (report.httpStatus >= 500 && !isWeb4Error(err)) log.error({ err: (err as Error).message, url: request.url }, 'admin request failed')
+          const body = isWeb4Error(err)
+            ? { error: err.name, reason: err.reason, message: err.message, ...('candidates' in err ? { candidates: err.candidates } : {}) }
+            : { error: 'InternalError', message: 'The request failed; see the node log' }
+          if (!response.headersSent) response.writeHead(report.httpStatus, { 'content-type': 'application/json; charset=utf-8' })
+          response.end(`${JSON.stringify(body)}\n`)
         })
       })
       server.maxConnections = ADMIN_MAX_SOCKETS

@@ -8,6 +8,7 @@ import packageJson from '../../package.json' with { type: 'json' }
 import { exitCodeOf, formatErrorLine, USAGE_EXIT_CODE } from './cli-error.ts'
 import { registerEnvelope } from './commands/envelope.ts'
 import { registerInit } from './commands/init.ts'
+import { registerSend } from './commands/send.ts'
 import { registerStart } from './commands/start.ts'
 
 /** The program with every command registered. */
@@ -19,6 +20,7 @@ export function createProgram (): Command {
     .exitOverride()
   registerInit(program)
   registerStart(program)
+  registerSend(program)
   registerEnvelope(program)
   return program
 }

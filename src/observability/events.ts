@@ -11,7 +11,7 @@ export const EVENT_TYPES = [
   'handshake_completed', 'handshake_failed', 'trust_transition',
   'state_update', 'intent_accepted', 'intent_deferred',
   'transport_error', 'envelope_rejected',
-  'mesh_routed', 'mesh_delivered', 'mesh_dropped', 'claim_status'
+  'mesh_routed', 'mesh_delivered', 'mesh_dropped', 'route_changed', 'claim_status'
 ] as const
 export type EventType = typeof EVENT_TYPES[number]
 

@@ -14,7 +14,11 @@ export const COUNTERS = {
   web4_transport_reconnects_total: [],
   web4_transport_sessions_closed_total: ['reason'],
   web4_heartbeat_timeouts_total: [],
-  web4_trust_transitions_total: ['to']
+  web4_trust_transitions_total: ['to'],
+  web4_mesh_envelopes_total: ['action'],
+  web4_mesh_dropped_total: ['reason'],
+  web4_mesh_lsa_refused_total: ['reason'],
+  web4_mesh_route_changes_total: []
 } as const satisfies Record<string, readonly string[]>
 export type CounterName = keyof typeof COUNTERS
 

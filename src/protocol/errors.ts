@@ -98,6 +98,49 @@ export class ReplayError extends Web4Error {
   override readonly name = 'ReplayError'
 }
 
+/** Why a destination has no route (`NoRouteError.reason`). */
+export const NO_ROUTE_REASONS = ['unknown_destination', 'no_path', 'ambiguous_agent_id'] as const
+export type NoRouteReason = typeof NO_ROUTE_REASONS[number]
+
+/** Details of a {@link NoRouteError}. */
+export interface NoRouteErrorDetails extends Web4ErrorDetails {
+  reason?: NoRouteReason
+  /** With `ambiguous_agent_id`: the fingerprints of every node that uses the agent id. */
+  candidates?: readonly string[]
+}
+
+/**
+ * No route leads to the destination (SPEC §9 rule 5). `reason`: `unknown_destination`
+ * (neither the peer registry nor the link state knows it), `no_path` (known, but no path
+ * reaches it), `ambiguous_agent_id` (an agent id names several nodes; `candidates` lists
+ * their fingerprints and the message names them — see {@link ambiguousAgentIdError}).
+ */
+export class NoRouteError extends Web4Error {
+  override readonly name = 'NoRouteError'
+  /** The fingerprints an ambiguous agent id names, sorted. */
+  readonly candidates?: readonly string[]
+
+  constructor (message: string, details: NoRouteErrorDetails = {}) {
+    super(message, details)
+    if (details.candidates !== undefined) this.candidates = Object.freeze([...details.candidates].sort())
+  }
+}
+
+/** No delivery receipt came back in time; `limit` is the timeout in ms, `msgId` the carrier's. */
+export class DeliveryTimeoutError extends Web4Error {
+  override readonly name = 'DeliveryTimeoutError'
+}
+
+/**
+ * The {@link NoRouteError} for an agent id that several nodes use: the message names
+ * every candidate fingerprint, so the user can send to one of them instead.
+ */
+export function ambiguousAgentIdError (agentId: string, candidates: readonly string[]): NoRouteError {
+  const sorted = [...candidates].sort()
+  const names = sorted.map((fingerprint) => `"${fingerprint}"`).join(', ')
+  return new NoRouteError(`Cannot route to agent "${agentId}": the agent id names ${sorted.length} nodes: ${names}`, { reason: 'ambiguous_agent_id', candidates: sorted })
+}
+
 /** How each error is reported at every edge. */
 export interface ErrorReport {
   /** The reason recorded on a `mesh_dropped` event. */
@@ -115,6 +158,7 @@ export type Web4ErrorName =
   | 'InvalidEnvelopeError' | 'SignatureMismatchError' | 'TimestampError'
   | 'TrustViolationError' | 'PayloadSchemaError' | 'HandshakeError'
   | 'TransportError' | 'BackpressureError' | 'ReplayError'
+  | 'NoRouteError' | 'DeliveryTimeoutError'
 
 /** The one table mapping each error to its drop reason, metric label, HTTP status and exit code. */
 export const ERROR_TABLE: Readonly<Record<Web4ErrorName, ErrorReport>> = Object.freeze({
@@ -126,7 +170,9 @@ export const ERROR_TABLE: Readonly<Record<Web4ErrorName, ErrorReport>> = Object.
   TrustViolationError: { dropReason: 'trust_violation', metricLabel: 'trust_violation', httpStatus: 403, exitCode: 8 },
   HandshakeError: { dropReason: 'handshake_failed', metricLabel: 'handshake', httpStatus: 502, exitCode: 9 },
   TransportError: { dropReason: 'transport_error', metricLabel: 'transport', httpStatus: 502, exitCode: 10 },
-  BackpressureError: { dropReason: 'backpressure', metricLabel: 'backpressure', httpStatus: 429, exitCode: 11 }
+  BackpressureError: { dropReason: 'backpressure', metricLabel: 'backpressure', httpStatus: 429, exitCode: 11 },
+  NoRouteError: { dropReason: 'no_route', metricLabel: 'no_route', httpStatus: 404, exitCode: 12 },
+  DeliveryTimeoutError: { dropReason: 'delivery_timeout', metricLabel: 'delivery_timeout', httpStatus: 504, exitCode: 13 }
 })
 
 /** The report for errors outside the vocabulary (bugs, I/O failures). */

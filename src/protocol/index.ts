@@ -25,11 +25,11 @@ export type {
   OpenOptions, PayloadMap, Receiver, Sender, UnsignedEnvelope
 } from './envelope/index.ts'
 export {
-  BackpressureError, ERROR_TABLE, HandshakeError, INTERNAL_ERROR_REPORT, InvalidEnvelopeError, isWeb4Error,
-  PayloadSchemaError, ReplayError, reportError, SignatureMismatchError, TimestampError, TransportError,
-  TrustViolationError, Web4Error
+  ambiguousAgentIdError, BackpressureError, DeliveryTimeoutError, ERROR_TABLE, HandshakeError, INTERNAL_ERROR_REPORT,
+  InvalidEnvelopeError, isWeb4Error, NO_ROUTE_REASONS, NoRouteError, PayloadSchemaError, ReplayError, reportError,
+  SignatureMismatchError, TimestampError, TransportError, TrustViolationError, Web4Error
 } from './errors.ts'
-export type { ErrorReport, Web4ErrorDetails, Web4ErrorName } from './errors.ts'
+export type { ErrorReport, NoRouteErrorDetails, NoRouteReason, Web4ErrorDetails, Web4ErrorName } from './errors.ts'
 export {
   exportPrivateKeyPem, exportRawKeyPair, fingerprintOf, generateKeyPairIdentity, importPrivateKeyPem, importPublicKey,
   isFingerprint, signBytes, verifyBytes

@@ -115,7 +115,7 @@ class Registry implements PeerRegistry {
     this.#save({
       ...row,
       agentId: peer.agentId === '' ? row.agentId : peer.agentId,
-      pubkey: peer.pubkey,
+      pubkey: peer.pubkey === '' ? row.pubkey : peer.pubkey,
       peerId: peer.peerId ?? row.peerId,
       addresses,
       capabilities: peer.capabilities.length > 0 ? [...peer.capabilities] : row.capabilities,

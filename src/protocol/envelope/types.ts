@@ -22,10 +22,12 @@ export const LIP_TYPES = ['LIP_FETCH', 'LIP_EVIDENCE', 'LIP_CONFLICT', 'LIP_ACCE
 export type LipType = typeof LIP_TYPES[number]
 
 /** Types of the mesh's own; a mesh envelope may also carry any CIP, HCP or LIP type. */
-export const MESH_OWN_TYPES = ['MESH_HELLO', 'SERVICE_INVOKE'] as const
+export const MESH_OWN_TYPES = ['MESH_HELLO', 'SERVICE_INVOKE', 'MESH_RECEIPT'] as const
 export type MeshOwnType = typeof MESH_OWN_TYPES[number]
 /** A body type a mesh carrier may carry end to end. */
 export type BodyType = CipType | HcpType | LipType
+/** Every body type. */
+export const BODY_TYPES: readonly BodyType[] = Object.freeze([...CIP_TYPES, ...HCP_TYPES, ...LIP_TYPES])
 export type MeshType = MeshOwnType | BodyType
 
 export const PRESENCE_STATES = ['focused', 'diffuse', 'overloaded', 'engaged'] as const
@@ -46,6 +48,9 @@ export const CIP_GOALS = ['verify_knowledge', 'ask', 'learn', 'propose_solution'
 export const HCP_GOALS = ['align', 'request', 'clarify', 'decide', 'resolve_conflict'] as const
 export const CHALLENGE_REASONS = ['conflict', 'insufficient_evidence', 'cannot_verify'] as const
 export const SEVERITIES = ['low', 'medium', 'high'] as const
+/** Outcome a MESH_RECEIPT reports for the carrier it answers. */
+export const RECEIPT_STATUSES = ['delivered', 'failed'] as const
+export type ReceiptStatus = typeof RECEIPT_STATUSES[number]
 
 /** The fingerprint and agent id a broadcast envelope names as its receiver. */
 export const BROADCAST = '*'
@@ -135,6 +140,23 @@ export interface LipConflictPayload { conflicts: string[], local_refs: string[],
 export interface LipDecisionPayload { decision: string, reason: string, corroborators: string[] }
 
 export interface ServiceInvokePayload { service: string, version: string, input: JsonValue }
+/** The typed error a failed MESH_RECEIPT reports: the name, reason and message of a `Web4Error`. */
+export interface ReceiptError { name: string, reason: string, message: string }
+/** Members every MESH_RECEIPT payload has. */
+interface ReceiptPayloadCommon {
+  /** The `id` of the carrier this receipt answers. */
+  for_id: string
+  /** The `msg_id` of the carrier this receipt answers. */
+  for_msg_id: string
+  /** The carrier's `hops` as it reached the destination (ending with the destination). */
+  hops: string[]
+}
+/** A delivered carrier; `result` is a SERVICE_INVOKE handler's result. */
+export interface DeliveredReceiptPayload extends ReceiptPayloadCommon { status: 'delivered', result?: JsonValue }
+/** A carrier that could not be delivered or whose handler failed; a failure carries no result. */
+export interface FailedReceiptPayload extends ReceiptPayloadCommon { status: 'failed', error: ReceiptError }
+/** MESH_RECEIPT's payload (SPEC §4, DESIGN §3): the delivery receipt routed back to a carrier's origin. */
+export type ReceiptPayload = DeliveredReceiptPayload | FailedReceiptPayload
 /** A carrier's payload: the end-to-end signed body it carries. */
 export interface CarrierPayload { body: BodyEnvelope }
 
@@ -190,7 +212,7 @@ export type BodyEnvelope = CipEnvelope | HcpEnvelope | LipEnvelope
 
 /** Payload of each mesh envelope type. */
 export type MeshPayload<T extends MeshType> =
-  T extends 'SERVICE_INVOKE' ? ServiceInvokePayload : CarrierPayload
+  T extends 'SERVICE_INVOKE' ? ServiceInvokePayload : T extends 'MESH_RECEIPT' ? ReceiptPayload : CarrierPayload
 
 /** The mesh carrier (SPEC §4): `hops` is the one member its signature does not cover. */
 export type MeshEnvelope<T extends MeshType = MeshType> = EnvelopeCommon<T, MeshPayload<T>> & {

@@ -23,11 +23,12 @@ const BODY_TYPES: readonly BodyType[] = [...CIP_TYPES, ...HCP_TYPES, ...LIP_TYPE
 const SEED = 20261126
 
 const PAYLOADS = EXAMPLE_PAYLOADS
+type PayloadType = keyof typeof PAYLOADS
 
 /** Members whose absence a payload may have. */
 const OPTIONAL_PAYLOAD_MEMBERS: ReadonlySet<string> = new Set(['/challenge_response'])
 
-const ENUM_PATHS: Readonly<Partial<Record<BodyType, Path[]>>> = {
+const ENUM_PATHS: Readonly<Partial<Record<PayloadType, Path[]>>> = {
   INTENT: [['goal'], ['priority']],
   FACT_CHALLENGE: [['reason']],
   FACT_CONFIRM: [['decision']],
@@ -35,7 +36,8 @@ const ENUM_PATHS: Readonly<Partial<Record<BodyType, Path[]>>> = {
   STATE_UPDATE: [['presence'], ['ltppeerstate']],
   HCP_INTENT: [['goal'], ['priority']],
   HCP_STATE_UPDATE: [['presence'], ['affect'], ['consent']],
-  LIP_CONFLICT: [['severity']]
+  LIP_CONFLICT: [['severity']],
+  MESH_RECEIPT: [['status']]
 }
 
 const RANGES: Readonly<Partial<Record<BodyType, [Path, number, number][]>>> = {
@@ -93,11 +95,12 @@ function carrier (type: string, bodyType: BodyType): Json {
   return meshEnvelope(type, { body: bodyEnvelope(bodyType, BODY_MSG_ID) })
 }
 
-/** Every example: one per body type, MESH_HELLO, SERVICE_INVOKE and a carrier of every body type. */
+/** Every example: one per body type, MESH_HELLO, SERVICE_INVOKE, MESH_RECEIPT and a carrier of every body type. */
 const EXAMPLES: ReadonlyMap<string, Json> = new Map([
   ...BODY_TYPES.map((type): [string, Json] => [type, bodyEnvelope(type)]),
   ['MESH_HELLO', carrier('MESH_HELLO', 'HELLO')],
   ['SERVICE_INVOKE', meshEnvelope('SERVICE_INVOKE', structuredClone(PAYLOADS.SERVICE_INVOKE))],
+  ['MESH_RECEIPT', meshEnvelope('MESH_RECEIPT', structuredClone(PAYLOADS.MESH_RECEIPT))],
   ...BODY_TYPES.map((type): [string, Json] => [`mesh carrier of ${type}`, carrier(type, type)])
 ])
 
@@ -234,8 +237,9 @@ describe('validateEnvelope()', () => {
         for (const payload of [null, [], 'x', 1]) expectEnvelopeError(mutated(name, (v) => { v.payload = payload }), 'schema', '/payload')
       })
 
-      const type = example(name).type as BodyType | 'SERVICE_INVOKE'
-      if (tagOf(example(name)) === 'mesh' && type !== 'SERVICE_INVOKE') return
+      const type = example(name).type as PayloadType
+      // A carrier's payload is its body, covered by the body type's own example.
+      if (tagOf(example(name)) === 'mesh' && type !== 'SERVICE_INVOKE' && type !== 'MESH_RECEIPT') return
       const payload = PAYLOADS[type]
       const payloadPaths = pathsOf(payload).filter((path) => path[0] !== 'input')
 
@@ -260,7 +264,7 @@ describe('validateEnvelope()', () => {
         }
       })
 
-      for (const path of ENUM_PATHS[type as BodyType] ?? []) {
+      for (const path of ENUM_PATHS[type] ?? []) {
         it(`validateEnvelope() rejects a value outside the enumeration of ${pointer(path)}`, () => {
           for (const bad of ['bogus', 'FOCUSED', '']) expectPayloadError(mutated(name, (v) => { setAt(v, ['payload', ...path], bad) }), `/payload${pointer(path)}`)
         })
@@ -344,6 +348,48 @@ describe('validateEnvelope()', () => {
     })
   })
 
+  describe('mesh receipts', () => {
+    const ERROR = { name: 'DeliveryTimeoutError', reason: 'timeout', message: 'Cannot deliver: timed out' }
+    const receipt = (change: (payload: Json) => void): Json => mutated('MESH_RECEIPT', (v) => { change(v.payload as Json) })
+    const delivered = (change: (payload: Json) => void = () => undefined): Json => receipt((p) => {
+      p.status = 'delivered'
+      Reflect.deleteProperty(p, 'error')
+      change(p)
+    })
+
+    it('validateEnvelope() accepts a delivery without a result, and with any JSON result', () => {
+      validateEnvelope(delivered())
+      for (const result of [null, 0, 'x', [], { a: { b: [1, 'c'] } }]) validateEnvelope(delivered((p) => { p.result = result }))
+    })
+
+    it('validateEnvelope() requires an error on a failure and refuses one on a delivery', () => {
+      expectPayloadError(receipt((p) => { Reflect.deleteProperty(p, 'error') }), '/payload/error')
+      expectPayloadError(delivered((p) => { p.error = ERROR }), '/payload/error')
+      validateEnvelope(receipt((p) => { p.error = ERROR }))
+    })
+
+    it('validateEnvelope() refuses a result on a failure', () => {
+      for (const result of [null, 1, { ok: true }]) expectPayloadError(receipt((p) => { p.result = result }), '/payload/result')
+    })
+
+    it('validateEnvelope() refuses bad carrier ids, hop lists and error names or reasons', () => {
+      const cases: [Path, unknown][] = [
+        [['for_id'], 'not-a-uuid'], [['for_msg_id'], MSG_ID.toUpperCase()], [['hops', 0], '*'],
+        [['hops'], Array.from({ length: 65 }, () => FINGERPRINT_C)], [['error', 'name'], 'No Route'], [['error', 'name'], ''],
+        [['error', 'reason'], 'NoPath'], [['error', 'reason'], ''], [['error', 'message'], 'x'.repeat(1025)]
+      ]
+      for (const [path, bad] of cases) expectPayloadError(receipt((p) => { setAt(p, path, bad) }), `/payload${pointer(path)}`)
+      validateEnvelope(receipt((p) => { p.hops = Array.from({ length: 64 }, () => FINGERPRINT_C) }))
+      validateEnvelope(receipt((p) => { p.hops = [] }))
+    })
+
+    it('validatePayload() checks a receipt as its own payload, not as a carrier', () => {
+      validatePayload('MESH_RECEIPT', structuredClone(PAYLOADS.MESH_RECEIPT))
+      expectError(() => { validatePayload('MESH_RECEIPT', { body: bodyEnvelope('HELLO') }) }, 'PayloadSchemaError', 'schema', '/for_id')
+      expectError(() => { validatePayload('MESH_RECEIPT', {}, { family: 'cip' }) }, 'InvalidEnvelopeError', 'unknown_type')
+    })
+  })
+
   describe('mesh carriers', () => {
     it('validateEnvelope() rejects a carrier whose body type differs from its own', () => {
       expectEnvelopeError(carrier('INTENT', 'FACT_PROPOSE'), 'body_type', '/payload/body/type')
@@ -422,7 +468,10 @@ describe('schemas/', () => {
   const files = readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.schema.json'))
 
   it('every schema file declares draft 2020-12 and an $id that names its path', () => {
-    assert.equal(files.length, 33)
+    // 34 of them are this module's; other modules may add their own (the LSA's).
+    const names = files.map((file) => file.replaceAll('\\', '/'))
+    assert.ok(names.length >= 34, `${names.length} schema files`)
+    for (const name of ['common/defs.schema.json', 'mesh/envelope.schema.json', 'mesh/receipt.schema.json']) assert.ok(names.includes(name), name)
     for (const file of files) {
       const schema = JSON.parse(readFileSync(new URL(file, root), 'utf8')) as Json
       assert.equal(schema.$schema, 'https://json-schema.org/draft/2020-12/schema', file)
@@ -484,7 +533,7 @@ describe('validateEnvelope() properties', () => {
   })
 
   it('validateEnvelope() throws PayloadSchemaError when a payload member changes JSON type', () => {
-    const targets = BODY_TYPES.flatMap((type) => pathsOf(PAYLOADS[type]).map((path): [BodyType, Path] => [type, path]))
+    const targets = [...BODY_TYPES, 'MESH_RECEIPT' as const].flatMap((type) => pathsOf(PAYLOADS[type]).map((path): [PayloadType, Path] => [type, path]))
     fc.assert(fc.property(fc.constantFrom(...targets), fc.jsonValue(), ([type, path], value) => {
       const original = getAt(PAYLOADS[type], path)
       const kind = (v: unknown): string => Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v

@@ -42,6 +42,7 @@ import lipFetchSchema from '../../../schemas/lip/fetch.schema.json' with { type:
 import lipRejectSchema from '../../../schemas/lip/reject.schema.json' with { type: 'json' }
 import carrierSchema from '../../../schemas/mesh/carrier.schema.json' with { type: 'json' }
 import meshEnvelopeSchema from '../../../schemas/mesh/envelope.schema.json' with { type: 'json' }
+import receiptSchema from '../../../schemas/mesh/receipt.schema.json' with { type: 'json' }
 import serviceInvokeSchema from '../../../schemas/mesh/service-invoke.schema.json' with { type: 'json' }
 import { PROTOCOL_VERSION } from '../constants.ts'
 import { InvalidEnvelopeError, PayloadSchemaError } from '../errors.ts'
@@ -66,7 +67,7 @@ ajv.addSchema([
   hcpEnvelopeSchema, hcpHelloSchema, hcpIntentSchema, hcpContextSchema, hcpDecisionSchema, hcpFeedbackSchema,
   hcpStateUpdateSchema,
   lipEnvelopeSchema, lipFetchSchema, lipEvidenceSchema, lipConflictSchema, lipAcceptSchema, lipRejectSchema,
-  meshEnvelopeSchema, serviceInvokeSchema, carrierSchema
+  meshEnvelopeSchema, serviceInvokeSchema, receiptSchema, carrierSchema
 ])
 
 function compile (schema: { $id: string }): ValidateFunction {
@@ -82,8 +83,12 @@ const ENVELOPE_VALIDATORS: Readonly<Record<ProtocolTag, ValidateFunction>> = {
   mesh: compile(meshEnvelopeSchema)
 }
 
-/** The payload schema of every CIP, HCP and LIP type, and of SERVICE_INVOKE. */
-const PAYLOAD_SCHEMAS: Readonly<Record<BodyType | 'SERVICE_INVOKE', { $id: string }>> = {
+/** The mesh's own types whose payload is their own rather than a carried body. */
+type MeshPayloadType = 'SERVICE_INVOKE' | 'MESH_RECEIPT'
+const MESH_PAYLOAD_TYPES: ReadonlySet<string> = new Set<MeshPayloadType>(['SERVICE_INVOKE', 'MESH_RECEIPT'])
+
+/** The payload schema of every CIP, HCP and LIP type, and of SERVICE_INVOKE and MESH_RECEIPT. */
+const PAYLOAD_SCHEMAS: Readonly<Record<BodyType | MeshPayloadType, { $id: string }>> = {
   HELLO: helloSchema,
   INTENT: intentSchema,
   FACT_PROPOSE: factProposeSchema,
@@ -103,7 +108,8 @@ const PAYLOAD_SCHEMAS: Readonly<Record<BodyType | 'SERVICE_INVOKE', { $id: strin
   LIP_CONFLICT: lipConflictSchema,
   LIP_ACCEPT: lipAcceptSchema,
   LIP_REJECT: lipRejectSchema,
-  SERVICE_INVOKE: serviceInvokeSchema
+  SERVICE_INVOKE: serviceInvokeSchema,
+  MESH_RECEIPT: receiptSchema
 }
 const PAYLOAD_VALIDATORS: ReadonlyMap<string, ValidateFunction> = new Map(
   Object.entries(PAYLOAD_SCHEMAS).map(([type, schema]) => [type, compile(schema)])
@@ -212,7 +218,7 @@ function checkVersion (value: Record<string, unknown>, scope: Scope, allowed: re
 }
 
 function checkPayload (family: ProtocolTag, type: string, payload: unknown, scope: Scope): void {
-  if (family === 'mesh' && type !== 'SERVICE_INVOKE') {
+  if (family === 'mesh' && !MESH_PAYLOAD_TYPES.has(type)) {
     checkCarrier(type, payload, scope)
     return
   }
@@ -269,6 +275,8 @@ function explain (error: ErrorObject | undefined): SchemaFailure {
   if (error.keyword === 'additionalProperties' && typeof params.additionalProperty === 'string') {
     return { pointer: `${error.instancePath}/${escapePointer(params.additionalProperty)}`, message: 'is not allowed' }
   }
+  // A member a schema forbids with `false` (MESH_RECEIPT's `error` on a delivery, `result` on a failure).
+  if (error.keyword === 'false schema') return { pointer: error.instancePath, message: 'is not allowed' }
   return { pointer: error.instancePath, message: error.message ?? 'is invalid' }
 }
 

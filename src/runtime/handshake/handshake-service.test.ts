@@ -15,10 +15,7 @@ import { buildCipEnvelope } from '../../protocol/envelope/builders.ts'
 import type { EnvelopeAuthor } from '../../protocol/envelope/builders.ts'
 import { sealEnvelope } from '../../protocol/envelope/seal.ts'
 import type { CipEnvelope, CipType, Envelope, IntentPayload, PayloadMap, StateBlock } from '../../protocol/envelope/types.ts'
-import {
-  BackpressureError, ERROR_TABLE, HandshakeError, InvalidEnvelopeError, PayloadSchemaError, ReplayError, SignatureMismatchError,
-  TimestampError, TransportError, TrustViolationError
-} from '../../protocol/errors.ts'
+import { BackpressureError, DeliveryTimeoutError, ERROR_TABLE, HandshakeError, InvalidEnvelopeError, NoRouteError, PayloadSchemaError, ReplayError, SignatureMismatchError, TimestampError, TransportError, TrustViolationError } from '../../protocol/errors.ts'
 import { encodeBase64, generateKeyPairIdentity } from '../../protocol/identity/index.ts'
 import { parseJson } from '../../protocol/json-intake.ts'
 import { createReplayCache } from '../../protocol/replay-cache.ts'
@@ -492,6 +489,8 @@ describe('handshakeReasonOf()', () => {
     ['SignatureMismatchError weak_key', new SignatureMismatchError('x', { reason: 'weak_key' }), 'bad_signature'],
     ['TimestampError', new TimestampError('x', { reason: 'stale' }), 'stale_timestamp'],
     ['ReplayError', new ReplayError('x', { reason: 'replay' }), 'replay'],
+    ['NoRouteError', new NoRouteError('x', { reason: 'no_path' }), 'malformed'],
+    ['DeliveryTimeoutError', new DeliveryTimeoutError('x'), 'malformed'],
     ['BackpressureError', new BackpressureError('x', { reason: 'rate_limited' }), undefined],
     ['InvalidEnvelopeError version', new InvalidEnvelopeError('x', { reason: 'version' }), 'version'],
     ['InvalidEnvelopeError syntax', new InvalidEnvelopeError('x', { reason: 'syntax' }), 'malformed'],

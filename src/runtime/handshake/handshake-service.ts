@@ -54,6 +54,8 @@ export interface HandshakeServiceComponents {
   metrics?: MeshMetrics
   /** @default crypto.randomBytes */
   randomBytes?: (length: number) => Uint8Array
+  /** Told when a link's handshake completes (link state re-originates, the router may use the link). */
+  onHandshaken?: (link: LinkInfo) => void
 }
 
 interface LinkSession {
@@ -249,6 +251,7 @@ export class HandshakeService {
     this.#components.metrics?.increment('web4_handshakes_total', { result: 'completed' })
     this.#components.events.emit('handshake_completed', link.fingerprint, { role: entry.session?.role ?? null, peer_id: link.peerId, duration_ms: Math.round(durationMs * 1000) / 1000, trust: this.#components.peers.trustOf(link.fingerprint) })
     this.#sendStateUpdate(entry)
+    this.#components.onHandshaken?.(link)
     if (entry.session?.role === 'initiator') {
       entry.isIntentPending = true
       if (entry.peerPresence !== undefined) this.#declareIntent(entry)

@@ -28,7 +28,7 @@ import { CHANNELS } from '../../transport/channels.ts'
 import type { ChannelName } from '../../transport/channels.ts'
 import type { LinkCloseReason, LinkInfo } from '../../transport/link-transport.ts'
 import type { FrameSender } from '../ports.ts'
-import { CONTROL_RATE_PER_SECOND, HELLO_RATE_PER_SECOND, DirectIntake } from './direct-intake.ts'
+import { CONTROL_RATE_PER_SECOND, DirectIntake, ENVELOPE_BURST, HELLO_RATE_PER_SECOND } from './direct-intake.ts'
 import type { DirectHandler } from './direct-intake.ts'
 
 const PROPERTY_OPTIONS = { seed: 20261126, numRuns: 600 }
@@ -334,9 +334,9 @@ describe('DirectIntake.accept() rate limits', () => {
     assert.equal(h.registry.trustOf(alice.identity.fingerprint), 'unknown')
   })
 
-  it('DirectIntake.accept() counts refused input against the rate limit too', () => {
+  it('DirectIntake.accept() counts refused input against the link\'s overall rate limit too', () => {
     const h = harnessOf()
-    for (let i = 0; i < CONTROL_RATE_PER_SECOND; i++) h.intake.accept(aliceLink, 'control', bytesOf('junk'))
+    for (let i = 0; i < ENVELOPE_BURST; i++) h.intake.accept(aliceLink, 'control', bytesOf('junk'))
     assert.equal(h.intake.accept(aliceLink, 'control', bytesOf(envelopeOf('HELLO'))), undefined)
     assert.equal(h.metrics.value('web4_bad_input_total', { channel: 'control', error: 'backpressure' }), 1)
     assert.deepEqual(h.dispatched, [])
@@ -350,7 +350,8 @@ describe('DirectIntake.accept() rate limits', () => {
 
   it('DirectIntake.forget() resets a closed link\'s rate state', () => {
     const h = harnessOf()
-    for (let i = 0; i < CONTROL_RATE_PER_SECOND; i++) h.intake.accept(aliceLink, 'control', bytesOf('junk'))
+    for (let i = 0; i < ENVELOPE_BURST; i++) h.intake.accept(aliceLink, 'control', bytesOf('junk'))
+    assert.equal(h.intake.accept(aliceLink, 'control', bytesOf(envelopeOf('HELLO'))), undefined, 'exhausted before forget()')
     h.intake.forget(aliceLink)
     assert.notEqual(h.intake.accept(aliceLink, 'control', bytesOf(envelopeOf('HELLO'))), undefined)
   })

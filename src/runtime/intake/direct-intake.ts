@@ -52,6 +52,12 @@ export interface DirectIntakeComponents {
   isHandshaken: (link: LinkInfo) => boolean
   /** Told of every refusal on a link whose handshake has not completed (the handshake fails on it). */
   onPreHandshakeRefusal?: (link: LinkInfo, error: unknown) => void
+  /**
+   * Handlers of control records that are not envelopes, by the member that marks them
+   * (`lsa` → link state). They run only for handshaken, non-blacklisted links and throw
+   * typed errors for bad records, which are refused like bad envelopes.
+   */
+  records?: ReadonlyMap<string, (link: LinkInfo, value: unknown) => void>
 }
 
 interface LinkBuckets {
@@ -79,13 +85,16 @@ export class DirectIntake {
     this.#buckets.delete(link.peerId)
   }
 
-  /** Takes one frame body from `link`; returns the envelope it dispatched, or undefined when refused. */
+  /** Takes one frame body from `link`; returns the envelope it dispatched, or undefined when refused (or when it was a control record). */
   accept (link: LinkInfo, channel: ChannelName, body: Uint8Array): Envelope | undefined {
     let envelope: Envelope | undefined
     try {
       const nowMs = this.#components.clock.now()
-      this.#takeToken(link, channel, nowMs)
-      envelope = validateEnvelope(parseJson(body, { maxBytes: MAX_ENVELOPE_BYTES }))
+      this.#takeToken(link, nowMs)
+      const value = parseJson(body, { maxBytes: MAX_ENVELOPE_BYTES })
+      if (this.#acceptRecord(link, channel, value)) return undefined
+      this.#takeControlToken(link, channel, nowMs)
+      envelope = validateEnvelope(value)
       if (envelope.type === 'HELLO' && !this.#bucketsOf(link).hello.tryTake(nowMs)) {
         throw new BackpressureError(`Cannot accept HELLO from "${link.fingerprint.slice(0, 16)}": more than ${HELLO_RATE_PER_SECOND} per second`, { reason: 'hello_rate_limited', msgId: envelope.msg_id })
       }
@@ -102,10 +111,35 @@ export class DirectIntake {
     }
   }
 
-  #takeToken (link: LinkInfo, channel: ChannelName, nowMs: number): void {
+  /** A control record (an LSA) instead of an envelope: hands it to its handler; false when it is not one. */
+  #acceptRecord (link: LinkInfo, channel: ChannelName, value: unknown): boolean {
+    if (channel !== 'control' || typeof value !== 'object' || value === null || Array.isArray(value)) return false
+    const marker = Object.keys(value).find((key) => this.#components.records?.has(key) === true)
+    const handler = marker === undefined ? undefined : this.#components.records?.get(marker)
+    if (handler === undefined) return false
+    if (!this.#components.isHandshaken(link)) {
+      throw new TrustViolationError(`Cannot accept "${marker ?? ''}" record before the handshake`, { reason: 'not_handshaken' })
+    }
+    if (this.#components.peers.trustOf(link.fingerprint) === 'blacklisted') {
+      throw new TrustViolationError('Cannot accept record: sender is blacklisted', { reason: 'blacklisted' })
+    }
+    handler(link, value)
+    return true
+  }
+
+  /** The link's overall budget, taken before anything is parsed. */
+  #takeToken (link: LinkInfo, nowMs: number): void {
     const buckets = this.#bucketsOf(link)
-    if ((channel === 'control' && !buckets.control.tryTake(nowMs)) || !buckets.envelopes.tryTake(nowMs)) {
+    if (!buckets.envelopes.tryTake(nowMs)) {
       throw new BackpressureError(`Cannot accept envelope from "${link.fingerprint.slice(0, 16)}": rate limit`, { reason: 'rate_limited', fingerprint: link.fingerprint, retryAfterMs: buckets.envelopes.waitMs(nowMs) })
+    }
+  }
+
+  /** The control-plane budget of envelopes on `control` (DESIGN §6); LSA records have their own limits in link state. */
+  #takeControlToken (link: LinkInfo, channel: ChannelName, nowMs: number): void {
+    const buckets = this.#bucketsOf(link)
+    if (channel === 'control' && !buckets.control.tryTake(nowMs)) {
+      throw new BackpressureError(`Cannot accept envelope from "${link.fingerprint.slice(0, 16)}": control-plane rate limit`, { reason: 'rate_limited', fingerprint: link.fingerprint, retryAfterMs: buckets.control.waitMs(nowMs) })
     }
   }
 

@@ -51,7 +51,7 @@ function hasReason (name: string, reason: string): (err: unknown) => boolean {
   return (err) => hasName(name)(err) && (err as { reason?: string }).reason === reason
 }
 
-const V2: Migration = { version: 2, name: 'test table', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;' }
+const V2: Migration = { version: MIGRATIONS.length + 1, name: 'test table', sql: 'CREATE TABLE extra (id INTEGER PRIMARY KEY) STRICT;' }
 
 describe('openDatabase()', () => {
   it('opens in WAL mode with foreign keys, a 5 s busy timeout and synchronous=NORMAL', () => {
@@ -88,14 +88,14 @@ describe('openDatabase()', () => {
     const path = newPath()
     open(path).close()
     const db = open(path, [...MIGRATIONS, V2])
-    assert.equal(db.schemaVersion, 2)
+    assert.equal(db.schemaVersion, MIGRATIONS.length + 1)
     db.exec('INSERT INTO extra VALUES (1)')
   })
 
   it('refuses a database whose user_version is newer than the code with StoreVersionError and leaves it as it was', () => {
     const path = newPath()
     open(path, [...MIGRATIONS, V2]).close()
-    assert.throws(() => open(path), (err: unknown) => hasName('StoreVersionError')(err) && (err as { version?: number }).version === 2)
+    assert.throws(() => open(path), (err: unknown) => hasName('StoreVersionError')(err) && (err as { version?: number }).version === MIGRATIONS.length + 1)
     const raw = new DatabaseSync(path)
     raw.exec('PRAGMA user_version = 99')
     raw.close()
@@ -105,9 +105,9 @@ describe('openDatabase()', () => {
 
   it('rolls a failing migration back and throws StoreMigrationError', () => {
     const path = newPath()
-    const broken: Migration = { version: 2, name: 'broken', sql: 'CREATE TABLE half (id INTEGER); INSERT INTO nowhere VALUES (1);' }
-    assert.throws(() => open(path, [...MIGRATIONS, broken]), (err: unknown) => hasName('StoreMigrationError')(err) && (err as { version?: number }).version === 2)
-    assert.equal(userVersionOf(path), 1)
+    const broken: Migration = { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE half (id INTEGER); INSERT INTO nowhere VALUES (1);' }
+    assert.throws(() => open(path, [...MIGRATIONS, broken]), (err: unknown) => hasName('StoreMigrationError')(err) && (err as { version?: number }).version === MIGRATIONS.length + 1)
+    assert.equal(userVersionOf(path), MIGRATIONS.length)
     const db = open(path)
     assert.equal(db.prepare('SELECT count(*) AS n FROM sqlite_schema WHERE name = \'half\'').get()?.n, 0)
   })

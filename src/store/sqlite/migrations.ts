@@ -58,7 +58,15 @@ CREATE TABLE replay_seen (
 CREATE INDEX replay_seen_by_expiry ON replay_seen (expires_at_ms);
 `
 
+const V2_SEQUENCES = `
+CREATE TABLE sequences (
+  name TEXT PRIMARY KEY NOT NULL,
+  value INTEGER NOT NULL CHECK (value >= 0 AND value <= 9007199254740991)
+) STRICT;
+`
+
 /** Every migration, in order; the last one's version is the schema this code writes. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
-  { version: 1, name: 'peers, trust transitions and replay cache', sql: V1_PEERS_TRUST_REPLAY }
+  { version: 1, name: 'peers, trust transitions and replay cache', sql: V1_PEERS_TRUST_REPLAY },
+  { version: 2, name: 'own sequence numbers (LSA)', sql: V2_SEQUENCES }
 ])
