@@ -25,11 +25,11 @@ describe('web4mesh --help', () => {
   it('lists the commands and exits 0', async () => {
     const run = await runCli(['--help'])
     assert.equal(run.code, 0)
-    for (const command of ['init', 'envelope']) assert.match(run.stdout, new RegExp(`\\b${command}\\b`))
+    for (const command of ['init', 'start', 'send', 'envelope']) assert.match(run.stdout, new RegExp(`\\b${command}\\b`))
   })
 
   it('gives every command its own --help', async () => {
-    for (const args of [['init'], ['envelope'], ['envelope', 'sign'], ['envelope', 'verify'], ['envelope', 'validate']]) {
+    for (const args of [['init'], ['start'], ['send'], ['envelope'], ['envelope', 'sign'], ['envelope', 'verify'], ['envelope', 'validate']]) {
       const run = await runCli([...args, '--help'])
       assert.equal(run.code, 0, args.join(' '))
       assert.match(run.stdout, /Usage: web4mesh/)

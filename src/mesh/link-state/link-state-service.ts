@@ -228,6 +228,9 @@ export class LinkStateService implements LinkStateView {
 
   #originate (atLeast?: number): void {
     if (this.#isStopped) return
+    // This LSA carries whatever a pending trigger would announce; sending both would break ≤ 1 LSA/s (DESIGN §6).
+    clearTimeout(this.#triggerTimer)
+    this.#triggerTimer = undefined
     const neighbours: LsaNeighbour[] = this.#components.neighbours().map(({ link, rttMs }) => ({
       fingerprint: link.fingerprint,
       rtt_ms: Math.round((rttMs ?? 0) * 1000) / 1000,
