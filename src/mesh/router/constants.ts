@@ -37,3 +37,10 @@ export const MESH_LINK_BURST = 2000
 
 /** Delivery outcomes remembered (for the DEDUP_TTL_MS window) so a retried carrier gets its receipt again. */
 export const DELIVERED_OUTCOMES_MAX = 65_536
+
+/**
+ * How often a send without a receipt is re-sent on the current route (same msg_id, new
+ * carrier id): covers a link that died further along the path, which the origin cannot
+ * see. Above the p99 of a healthy receipt, so healthy sends are not duplicated.
+ */
+export const RETRANSMIT_INTERVAL_MS = 2000

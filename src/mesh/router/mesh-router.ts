@@ -6,7 +6,9 @@
  * (a relay that altered a signed member is caught there and blamed on no one, SPEC
  * §15.9) and answers with a signed MESH_RECEIPT routed back, so `send()` resolves with
  * `{hops, rttMs}` or rejects with a typed error — never a silent loss. When the next hop
- * of an unanswered send goes down, the send is retried on the new route.
+ * of an unanswered send goes down, the send is retried on the new route at once; while
+ * no receipt has come it is also re-sent every few seconds (a relay further along may
+ * have lost its link). Every copy has the same msg_id, so the destination delivers once.
  */
 import type { Clock } from '../../config/clock.ts'
 import type { MeshEvents } from '../../observability/events.ts'
@@ -29,7 +31,7 @@ import { TokenBucket } from '../../runtime/intake/token-bucket.ts'
 import type { FrameSender } from '../../runtime/ports.ts'
 import type { LinkInfo } from '../../transport/link-transport.ts'
 import type { LinkStateView } from '../link-state/link-state-service.ts'
-import { DEDUP_TTL_MS, DELIVERED_OUTCOMES_MAX, MAX_HOPS, MESH_LINK_BURST, MESH_LINK_RATE_PER_SECOND, RECEIPT_TIMEOUT_MS, RETRY_INTERVAL_MS } from './constants.ts'
+import { DEDUP_TTL_MS, DELIVERED_OUTCOMES_MAX, MAX_HOPS, MESH_LINK_BURST, MESH_LINK_RATE_PER_SECOND, RECEIPT_TIMEOUT_MS, RETRANSMIT_INTERVAL_MS, RETRY_INTERVAL_MS } from './constants.ts'
 import { decideForwarding } from './forwarding-policy.ts'
 import type { DropReason } from './forwarding-policy.ts'
 import { buildReceipt, receiptOutcome } from './receipts.ts'
@@ -92,6 +94,8 @@ interface PendingSend {
   carrierIds: string[]
   viaPeerId: string | undefined
   retryTimer: NodeJS.Timeout | undefined
+  /** Re-sends while no receipt has come, in case a link further along the path died. */
+  retransmitTimer: NodeJS.Timeout | undefined
 }
 
 /** The router. */
@@ -142,9 +146,15 @@ export class MeshRouter {
       msgId: globalThis.crypto.randomUUID(),
       destination, body: message.body, type: message.type, payload: message.payload, startedAt: this.#components.clock.monotonic(), resolve, reject,
       timer: setTimeout(() => { this.#settle(key, pending, new DeliveryTimeoutError(`Cannot deliver to "${destination.slice(0, 16)}": no receipt within ${timeoutMs} ms`, { reason: 'no_receipt', fingerprint: destination, limit: timeoutMs })) }, timeoutMs),
-      carrierIds: [], viaPeerId: undefined, retryTimer: undefined
+      carrierIds: [], viaPeerId: undefined, retryTimer: undefined, retransmitTimer: undefined
     }
     pending.timer.unref()
+    // A dead link further along the path drops the carrier at a relay; re-sending (same msg_id,
+    // so the destination delivers once) lets the new route carry it before the deadline.
+    pending.retransmitTimer = setInterval(() => {
+      this.#transmit(pending).catch(() => { this.#scheduleRetry(pending) })
+    }, RETRANSMIT_INTERVAL_MS)
+    pending.retransmitTimer.unref()
     this.#pending.set(key, pending)
     try {
       await this.#transmit(pending)
@@ -315,6 +325,7 @@ export class MeshRouter {
     this.#pending.delete(key)
     clearTimeout(pending.timer)
     clearTimeout(pending.retryTimer)
+    clearInterval(pending.retransmitTimer)
     if (error !== undefined) pending.reject(error)
     else if (receipt !== undefined) pending.resolve(receipt)
   }
