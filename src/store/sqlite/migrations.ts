@@ -65,8 +65,40 @@ CREATE TABLE sequences (
 ) STRICT;
 `
 
+// Claim statuses (src/runtime/knowledge/types.ts CLAIM_STATUSES), frozen at version 3.
+const CLAIM_STATUS_LIST = '\'pending\', \'disputed\', \'accepted\', \'rejected\''
+
+const V3_KNOWLEDGE = `
+CREATE TABLE claims (
+  id TEXT PRIMARY KEY NOT NULL,
+  record TEXT NOT NULL CHECK (json_valid(record) AND json_type(record) = 'object'),
+  status TEXT NOT NULL CHECK (status IN (${CLAIM_STATUS_LIST})),
+  status_since_ms INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE causal_memory (
+  claim_id TEXT PRIMARY KEY NOT NULL,
+  statement TEXT NOT NULL,
+  domain TEXT NOT NULL,
+  proposer TEXT NOT NULL,
+  accepted_at_ms INTEGER NOT NULL,
+  retracted_at_ms INTEGER
+) STRICT;
+
+CREATE TABLE decisions (
+  msg_id TEXT PRIMARY KEY NOT NULL,
+  from_fingerprint TEXT NOT NULL,
+  decision TEXT NOT NULL CHECK (json_valid(decision)),
+  dmp_trace TEXT NOT NULL CHECK (json_valid(dmp_trace)),
+  retrospective TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+) STRICT;
+CREATE INDEX decisions_by_time ON decisions (at_ms);
+`
+
 /** Every migration, in order; the last one's version is the schema this code writes. */
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   { version: 1, name: 'peers, trust transitions and replay cache', sql: V1_PEERS_TRUST_REPLAY },
-  { version: 2, name: 'own sequence numbers (LSA)', sql: V2_SEQUENCES }
+  { version: 2, name: 'own sequence numbers (LSA)', sql: V2_SEQUENCES },
+  { version: 3, name: 'claims, causal memory and decisions', sql: V3_KNOWLEDGE }
 ])
