@@ -23,6 +23,7 @@ import type { PeerRegistry, PeerRow } from './mesh/peers/index.ts'
 import { RoutedHandshakeService } from './mesh/routed-handshake/routed-handshake.ts'
 import type { RoutedHandshakeInit } from './mesh/routed-handshake/routed-handshake.ts'
 import { MeshRouter } from './mesh/router/mesh-router.ts'
+import { TrustMeshService } from './mesh/trust-mesh/trust-mesh-service.ts'
 import type { DeliveryHandler, DeliveryReceipt, MeshRouterInit } from './mesh/router/mesh-router.ts'
 import type { SequenceStore } from './mesh/sequence-store.ts'
 import { resolveDestination } from './mesh/router/resolve-destination.ts'
@@ -35,7 +36,7 @@ import { SILENT_LOGGER } from './observability/logger.ts'
 import { createCountingMetrics } from './observability/metrics.ts'
 import type { CountingMetrics } from './observability/metrics.ts'
 import type { JsonValue } from './protocol/canonical-json.ts'
-import type { BodyType, MeshEnvelope, Presence, StateBlock } from './protocol/envelope/types.ts'
+import type { BodyEnvelope, BodyType, EvidencePayload, MeshEnvelope, Presence, StateBlock } from './protocol/envelope/types.ts'
 import { BODY_TYPES } from './protocol/envelope/types.ts'
 import { InvalidEnvelopeError, reportError } from './protocol/errors.ts'
 import type { KeyPairIdentity } from './protocol/identity/index.ts'
@@ -47,13 +48,17 @@ import { createPersistentReplayCache } from './runtime/persistent-replay-cache.t
 import type { ReplayCache } from './protocol/replay-cache.ts'
 import type { ReplayStore } from './runtime/replay-store.ts'
 import {
-  createMemoryPeerStore, createMemoryReplayStore, createMemorySequenceStore, createSqlitePeerStore, createSqliteReplayStore,
-  createSqliteSequenceStore, openDatabase
+  createMemoryClaimStore, createMemoryPeerStore, createMemoryReplayStore, createMemorySequenceStore, createSqliteClaimStore,
+  createSqlitePeerStore, createSqliteReplayStore, createSqliteSequenceStore, openDatabase
 } from './store/index.ts'
+import type { ClaimStore } from './store/index.ts'
+import { KnowledgeService } from './runtime/knowledge/knowledge-service.ts'
+import type { KnowledgeOutcome, KnowledgeServiceInit } from './runtime/knowledge/knowledge-service.ts'
 import type { MeshDatabase } from './store/index.ts'
 import { createLibp2pLinkTransport } from './transport/libp2p/libp2p-link-transport.ts'
 import { createLinkSupervisor } from './transport/link-supervisor.ts'
 import type { LinkSupervisor, LinkSupervisorInit } from './transport/link-supervisor.ts'
+import type { ChannelName } from './transport/channels.ts'
 import type { LinkInfo, LinkTransport } from './transport/link-transport.ts'
 import type { RttSummary } from './transport/rtt-summary.ts'
 
@@ -92,6 +97,8 @@ export interface MeshNodeOptions {
   router?: MeshRouterInit
   /** Overrides of the routed handshake (tests). */
   routedHandshake?: RoutedHandshakeInit
+  /** Overrides of knowledge (tests, simulations). */
+  knowledge?: KnowledgeServiceInit
 }
 
 /** What `send()` takes besides the destination. */
@@ -155,8 +162,14 @@ export interface MeshNode {
   onMessage: (listener: (message: DeliveredMessage) => void) => () => void
   /** Routes, for `/v1/routes` and `inspect`. */
   routes: () => ReturnType<LinkStateService['routes']>
+  /** Bytes waiting in the send queues of `channel`, summed over every link (the `web4_transport_queue_bytes` gauge). */
+  queuedBytes: (channel: ChannelName) => number
   /** The link-state database, for `topology`. */
   readonly linkState: LinkStateService
+  /** Knowledge claims: propose, confirm, challenge, list (SPEC §7). */
+  readonly knowledge: KnowledgeService
+  /** Sets this node's presence and LRI (announced in STATE_UPDATE; `overloaded` defers intake, SPEC §7 rule 5). */
+  setPresence: (presence: Presence, lri?: number) => void
   readonly events: EventLog
   readonly metrics: CountingMetrics
   readonly registry: PeerRegistry
@@ -178,6 +191,7 @@ export async function createMeshNode (options: MeshNodeOptions): Promise<MeshNod
   const peerStore = database === undefined ? createMemoryPeerStore() : createSqlitePeerStore(database)
   const replayStore: ReplayStore = database === undefined ? createMemoryReplayStore() : createSqliteReplayStore(database)
   const sequences: SequenceStore = database === undefined ? createMemorySequenceStore() : createSqliteSequenceStore(database)
+  const claimStore: ClaimStore = database === undefined ? createMemoryClaimStore() : createSqliteClaimStore(database)
   const registry = createPeerRegistry({ store: peerStore, clock, events, logger, metrics }, {
     trustedFingerprints: [...(dataDir?.config.trusted_fingerprints ?? []), ...(options.trustedFingerprints ?? [])]
   })
@@ -188,13 +202,14 @@ export async function createMeshNode (options: MeshNodeOptions): Promise<MeshNod
   })
   const supervisor = createLinkSupervisor({ transport, clock, events, logger, metrics }, options.supervisor)
   return new Node({
-    identity, agentId, clock, logger, metrics, events, registry, transport, supervisor, database, replayStore, sequences,
+    identity, agentId, clock, logger, metrics, events, registry, transport, supervisor, database, replayStore, sequences, claimStore,
     dialTargets: [...(dataDir?.config.peers ?? []), ...(options.peers ?? [])],
     state: { presence: options.presence ?? 'engaged', lri: options.lri ?? 50, kernel_signals: [], intent: 'mesh' },
     handshake: options.handshake ?? {},
     linkState: options.linkState ?? {},
     router: options.router ?? {},
-    routedHandshake: options.routedHandshake ?? {}
+    routedHandshake: options.routedHandshake ?? {},
+    knowledge: options.knowledge ?? {}
   })
 }
 
@@ -216,13 +231,18 @@ interface NodeParts {
   database: MeshDatabase | undefined
   replayStore: ReplayStore
   sequences: SequenceStore
+  claimStore: ClaimStore
   dialTargets: string[]
   state: StateBlock
   handshake: HandshakeServiceInit
   linkState: LinkStateServiceInit
   router: MeshRouterInit
   routedHandshake: RoutedHandshakeInit
+  knowledge: KnowledgeServiceInit
 }
+
+/** Types the knowledge service takes (SPEC §10: CIP.FACT_* → knowledge exchange). */
+const KNOWLEDGE_TYPES: ReadonlySet<string> = new Set(['FACT_PROPOSE', 'FACT_CONFIRM', 'FACT_CHALLENGE', 'FACT_REJECT', 'DECISION_SHARE'])
 
 class Node implements MeshNode {
   readonly identity: KeyPairIdentity
@@ -231,6 +251,8 @@ class Node implements MeshNode {
   readonly metrics: CountingMetrics
   readonly registry: PeerRegistry
   readonly linkState: LinkStateService
+  readonly knowledge: KnowledgeService
+  readonly #trustMesh: TrustMeshService
   readonly #parts: NodeParts
   readonly #handshake: HandshakeService
   readonly #router: MeshRouter
@@ -268,7 +290,8 @@ class Node implements MeshNode {
       sequences: parts.sequences,
       trustOf: (fingerprint) => parts.registry.trustOf(fingerprint),
       neighbours: () => this.#handshake.handshakenPeers().map((link) => ({ link, rttMs: parts.supervisor.rttOf(link.peerId)?.smoothedMs })),
-      addresses: () => parts.transport.listenAddresses()
+      addresses: () => parts.transport.listenAddresses(),
+      onAccepted: (lsa) => { this.#trustMesh.onLsa(lsa) }
     }, parts.linkState)
     this.#router = new MeshRouter({
       ...common,
@@ -287,13 +310,52 @@ class Node implements MeshNode {
       isDirectlyHandshaken: (fingerprint) => this.#handshake.handshakenPeers().some((link) => link.fingerprint === fingerprint),
       hasRoute: (fingerprint) => this.linkState.nextHop(fingerprint) !== undefined
     }, parts.routedHandshake)
+    this.#trustMesh = new TrustMeshService({
+      ...common,
+      self: parts.identity.fingerprint,
+      registry: parts.registry,
+      spreadEvidence: (payload) => { this.#router.broadcast({ type: 'MESH_EVIDENCE', payload }) }
+    })
+    this.#router.handle('MESH_EVIDENCE', (carrier) => {
+      this.#trustMesh.onEvidence(carrier.payload as EvidencePayload)
+      return undefined
+    })
     this.#router.handle('MESH_HELLO', this.#routedHandshake.onMeshHello)
     this.#router.handle('SERVICE_INVOKE', async (carrier) => await this.#invoke(carrier))
     const deliver: DeliveryHandler = (carrier, from) => {
       this.#notify({ carrier, from })
       return undefined
     }
-    for (const type of BODY_TYPES) this.#router.handle(type, deliver)
+    this.knowledge = new KnowledgeService({
+      ...common,
+      self: parts.identity.fingerprint,
+      store: parts.claimStore,
+      broadcast: async (type, payload) => {
+        const body = buildBodyEnvelope(author, { type, payload, receiver: { agent_id: '*', fingerprint: '*' } }, { nowMs: parts.clock.now() })
+        this.#router.broadcast({ type, payload: { body } })
+        return await Promise.resolve(body)
+      },
+      trustOf: (fingerprint) => parts.registry.trustOf(fingerprint),
+      isPinned: (fingerprint) => parts.registry.get(fingerprint)?.isPinned === true,
+      isOverloaded: () => parts.state.presence === 'overloaded',
+      onOutcome: (outcome) => { this.#onKnowledgeOutcome(outcome) }
+    }, parts.knowledge)
+    const toKnowledge: DeliveryHandler = (carrier, from) => {
+      this.knowledge.accept((carrier.payload as { body: BodyEnvelope }).body)
+      this.#notify({ carrier, from })
+      return undefined
+    }
+    for (const type of BODY_TYPES) this.#router.handle(type, KNOWLEDGE_TYPES.has(type) ? toKnowledge : deliver)
+    // Trust changed: every claim is decided again with the new views (SPEC §7, issue #5).
+    let isTickScheduled = false
+    parts.events.subscribe((event) => {
+      if (event.event_type !== 'trust_transition' || isTickScheduled) return
+      isTickScheduled = true
+      setImmediate(() => {
+        isTickScheduled = false
+        this.knowledge.tick()
+      })
+    })
     this.linkState.onChange(() => { this.#routedHandshake.scan(this.linkState.lsas()) })
   }
 
@@ -347,6 +409,7 @@ class Node implements MeshNode {
     this.#state = 'stopped'
     clearInterval(this.#housekeeping)
     this.#routedHandshake.stop()
+    this.knowledge.stop()
     this.#router.stop()
     if (wasStarted) {
       await this.linkState.stop()
@@ -415,8 +478,24 @@ class Node implements MeshNode {
     return () => { this.#listeners.delete(listener) }
   }
 
+  setPresence (presence: Presence, lri?: number): void {
+    this.#parts.state.presence = presence
+    if (lri !== undefined) this.#parts.state.lri = lri
+    if (presence !== 'overloaded') this.knowledge.flush()
+  }
+
+  /** Knowledge outcomes move trust through the trust mesh (SPEC §15.6–§15.7). */
+  #onKnowledgeOutcome (outcome: KnowledgeOutcome): void {
+    this.#trustMesh.onKnowledgeOutcome(outcome)
+  }
+
   routes (): ReturnType<LinkStateService['routes']> {
     return this.linkState.routes()
+  }
+
+  queuedBytes (channel: ChannelName): number {
+    const { transport } = this.#parts
+    return transport.links().reduce((total, link) => total + transport.queuedBytes(link.peerId, channel), 0)
   }
 
   /** Every node this one knows of: link state first, then the registry. */

@@ -18,7 +18,8 @@ export const COUNTERS = {
   web4_mesh_envelopes_total: ['action'],
   web4_mesh_dropped_total: ['reason'],
   web4_mesh_lsa_refused_total: ['reason'],
-  web4_mesh_route_changes_total: []
+  web4_mesh_route_changes_total: [],
+  web4_claims_status_changes_total: ['to']
 } as const satisfies Record<string, readonly string[]>
 export type CounterName = keyof typeof COUNTERS
 

@@ -51,6 +51,8 @@ export interface LinkStateServiceComponents {
   neighbours: () => Neighbour[]
   /** The addresses this node advertises. */
   addresses: () => string[]
+  /** Told of every new LSA of another origin that this node accepted (the trust mesh reads introductions from it). */
+  onAccepted?: (lsa: Lsa) => void
   clock: Clock
   events: MeshEvents
   logger: Logger
@@ -194,6 +196,7 @@ export class LinkStateService implements LinkStateView {
         this.#rateCheck(lsa)
         this.#flood(lsa, link.peerId)
         this.#recompute()
+        if (!lsa.withdrawn) this.#components.onAccepted?.(lsa)
         return
       case 'duplicate':
         return

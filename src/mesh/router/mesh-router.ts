@@ -164,6 +164,23 @@ export class MeshRouter {
     return await promise
   }
 
+  /**
+   * Floods a carrier to the whole mesh (destination `*`): a body of any family, or a mesh
+   * payload of its own (MESH_EVIDENCE). Every node delivers it and passes it on,
+   * de-duplicated by id and bounded by the hop limit; no receipts.
+   */
+  broadcast (message: { type: MeshType, payload: MeshEnvelope['payload'] }): MeshEnvelope {
+    const receiver = { agent_id: '*', fingerprint: '*' }
+    const unsigned = buildMeshEnvelope(this.#components.author, { type: message.type, payload: message.payload, receiver }, { nowMs: this.#components.clock.now() })
+    const carrier = sealEnvelope<MeshEnvelope>(unsigned, this.#components.author.identity)
+    this.#seen.checkAndAdd(carrier.id, this.#components.clock.monotonic())
+    for (const link of this.#components.links()) {
+      this.#components.sender.send(link.peerId, 'mesh', canonicalBytes(carrier)).catch((err: unknown) => { this.#drop(carrier, link, 'backpressure', err) })
+    }
+    this.#components.metrics?.increment('web4_mesh_envelopes_total', { action: 'sent' })
+    return carrier
+  }
+
   /** A link went down: unanswered sends that went through it are retried on the new route. */
   onLinkDown (link: LinkInfo): void {
     for (const pending of this.#pending.values()) {

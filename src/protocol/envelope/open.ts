@@ -81,8 +81,8 @@ function openCarrierBody (envelope: MeshEnvelope, options: OpenOptions): void {
     throw new InvalidEnvelopeError(`Cannot open mesh envelope "${msgId}": destination is not the receiver`, { reason: 'destination_mismatch', msgId })
   }
   checkFreshness(envelope.created_at, options.nowMs, options.skewMs ?? TIMESTAMP_SKEW_MS)
-  // SERVICE_INVOKE and MESH_RECEIPT carry their own payload, not a body to open.
-  if (envelope.type === 'SERVICE_INVOKE' || envelope.type === 'MESH_RECEIPT') return
+  // SERVICE_INVOKE, MESH_RECEIPT and MESH_EVIDENCE carry their own payload, not a body to open.
+  if (envelope.type === 'SERVICE_INVOKE' || envelope.type === 'MESH_RECEIPT' || envelope.type === 'MESH_EVIDENCE') return
   const body = (envelope.payload as { body: BodyEnvelope }).body
   if (body.sender.fingerprint !== envelope.origin) {
     throw new InvalidEnvelopeError(`Cannot open mesh envelope "${msgId}": body sender is not the origin`, { reason: 'body_sender', msgId })

@@ -2,7 +2,7 @@
  * Envelope shapes and vocabularies of SPEC §4. The JSON Schemas under `schemas/` are
  * the source of truth on the wire; these types describe the same shapes to the compiler.
  */
-import type { JsonValue } from '../canonical-json.ts'
+import type { JsonObject, JsonValue } from '../canonical-json.ts'
 
 /** The four envelope families, each named by its version-tag member. */
 export const PROTOCOL_TAGS = ['cip', 'hcp', 'lip', 'mesh'] as const
@@ -22,7 +22,7 @@ export const LIP_TYPES = ['LIP_FETCH', 'LIP_EVIDENCE', 'LIP_CONFLICT', 'LIP_ACCE
 export type LipType = typeof LIP_TYPES[number]
 
 /** Types of the mesh's own; a mesh envelope may also carry any CIP, HCP or LIP type. */
-export const MESH_OWN_TYPES = ['MESH_HELLO', 'SERVICE_INVOKE', 'MESH_RECEIPT'] as const
+export const MESH_OWN_TYPES = ['MESH_HELLO', 'SERVICE_INVOKE', 'MESH_RECEIPT', 'MESH_EVIDENCE'] as const
 export type MeshOwnType = typeof MESH_OWN_TYPES[number]
 /** A body type a mesh carrier may carry end to end. */
 export type BodyType = CipType | HcpType | LipType
@@ -155,6 +155,12 @@ interface ReceiptPayloadCommon {
 export interface DeliveredReceiptPayload extends ReceiptPayloadCommon { status: 'delivered', result?: JsonValue }
 /** A carrier that could not be delivered or whose handler failed; a failure carries no result. */
 export interface FailedReceiptPayload extends ReceiptPayloadCommon { status: 'failed', error: ReceiptError }
+/** MESH_EVIDENCE's payload: two conflicting envelopes of one signer (SPEC §15.7), checked by every receiver. */
+export interface EvidencePayload {
+  kind: 'equivocation'
+  envelopes: [JsonObject, JsonObject]
+}
+
 /** MESH_RECEIPT's payload (SPEC §4, DESIGN §3): the delivery receipt routed back to a carrier's origin. */
 export type ReceiptPayload = DeliveredReceiptPayload | FailedReceiptPayload
 /** A carrier's payload: the end-to-end signed body it carries. */
@@ -212,7 +218,7 @@ export type BodyEnvelope = CipEnvelope | HcpEnvelope | LipEnvelope
 
 /** Payload of each mesh envelope type. */
 export type MeshPayload<T extends MeshType> =
-  T extends 'SERVICE_INVOKE' ? ServiceInvokePayload : T extends 'MESH_RECEIPT' ? ReceiptPayload : CarrierPayload
+  T extends 'SERVICE_INVOKE' ? ServiceInvokePayload : T extends 'MESH_RECEIPT' ? ReceiptPayload : T extends 'MESH_EVIDENCE' ? EvidencePayload : CarrierPayload
 
 /** The mesh carrier (SPEC §4): `hops` is the one member its signature does not cover. */
 export type MeshEnvelope<T extends MeshType = MeshType> = EnvelopeCommon<T, MeshPayload<T>> & {

@@ -42,6 +42,7 @@ import lipFetchSchema from '../../../schemas/lip/fetch.schema.json' with { type:
 import lipRejectSchema from '../../../schemas/lip/reject.schema.json' with { type: 'json' }
 import carrierSchema from '../../../schemas/mesh/carrier.schema.json' with { type: 'json' }
 import meshEnvelopeSchema from '../../../schemas/mesh/envelope.schema.json' with { type: 'json' }
+import evidenceSchema from '../../../schemas/mesh/evidence.schema.json' with { type: 'json' }
 import receiptSchema from '../../../schemas/mesh/receipt.schema.json' with { type: 'json' }
 import serviceInvokeSchema from '../../../schemas/mesh/service-invoke.schema.json' with { type: 'json' }
 import { PROTOCOL_VERSION } from '../constants.ts'
@@ -67,7 +68,7 @@ ajv.addSchema([
   hcpEnvelopeSchema, hcpHelloSchema, hcpIntentSchema, hcpContextSchema, hcpDecisionSchema, hcpFeedbackSchema,
   hcpStateUpdateSchema,
   lipEnvelopeSchema, lipFetchSchema, lipEvidenceSchema, lipConflictSchema, lipAcceptSchema, lipRejectSchema,
-  meshEnvelopeSchema, serviceInvokeSchema, receiptSchema, carrierSchema
+  meshEnvelopeSchema, serviceInvokeSchema, receiptSchema, evidenceSchema, carrierSchema
 ])
 
 function compile (schema: { $id: string }): ValidateFunction {
@@ -84,8 +85,8 @@ const ENVELOPE_VALIDATORS: Readonly<Record<ProtocolTag, ValidateFunction>> = {
 }
 
 /** The mesh's own types whose payload is their own rather than a carried body. */
-type MeshPayloadType = 'SERVICE_INVOKE' | 'MESH_RECEIPT'
-const MESH_PAYLOAD_TYPES: ReadonlySet<string> = new Set<MeshPayloadType>(['SERVICE_INVOKE', 'MESH_RECEIPT'])
+type MeshPayloadType = 'SERVICE_INVOKE' | 'MESH_RECEIPT' | 'MESH_EVIDENCE'
+const MESH_PAYLOAD_TYPES: ReadonlySet<string> = new Set<MeshPayloadType>(['SERVICE_INVOKE', 'MESH_RECEIPT', 'MESH_EVIDENCE'])
 
 /** The payload schema of every CIP, HCP and LIP type, and of SERVICE_INVOKE and MESH_RECEIPT. */
 const PAYLOAD_SCHEMAS: Readonly<Record<BodyType | MeshPayloadType, { $id: string }>> = {
@@ -109,7 +110,8 @@ const PAYLOAD_SCHEMAS: Readonly<Record<BodyType | MeshPayloadType, { $id: string
   LIP_ACCEPT: lipAcceptSchema,
   LIP_REJECT: lipRejectSchema,
   SERVICE_INVOKE: serviceInvokeSchema,
-  MESH_RECEIPT: receiptSchema
+  MESH_RECEIPT: receiptSchema,
+  MESH_EVIDENCE: evidenceSchema
 }
 const PAYLOAD_VALIDATORS: ReadonlyMap<string, ValidateFunction> = new Map(
   Object.entries(PAYLOAD_SCHEMAS).map(([type, schema]) => [type, compile(schema)])

@@ -61,11 +61,25 @@ export interface AcceptanceContext {
   trustOf: (fingerprint: string) => TrustState
   /** True for a pinned root (`trusted_fingerprints`). */
   isPinned: (fingerprint: string) => boolean
+  /** True while the local state is overloaded: no claim is newly accepted (SPEC §7(5)). @default false */
+  isOverloaded?: boolean
 }
+
+/**
+ * Which rule of deferred acceptance decided a status (`AcceptanceDecision.rule`): a
+ * stable code to branch and count on, where `reason` is the sentence for logs.
+ */
+export const ACCEPTANCE_RULES = [
+  'untrusted_proposer', 'unknown_proposer', 'window_challenged', 'window_open', 'quorum', 'awaiting_quorum',
+  'majority_confirms', 'confirms_short_of_quorum', 'majority_refutes', 'no_clear_majority', 'overloaded'
+] as const
+export type AcceptanceRule = typeof ACCEPTANCE_RULES[number]
 
 /** A status decision with the reason and the tallies behind it (for audits, TrustBench I5). */
 export interface AcceptanceDecision {
   status: ClaimStatus
+  /** The rule that decided it. */
+  rule: AcceptanceRule
   reason: string
   /** Trusted confirmers counted (this observer included when it confirmed). */
   trustedConfirmers: string[]
