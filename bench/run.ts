@@ -7,7 +7,7 @@ import { runEnvelopeBench } from './envelope.bench.ts'
 import { describeMachine, formatTable } from './measure.ts'
 import { runTransportBench } from './transport.bench.ts'
 
-const rows = [...runEnvelopeBench(), ...await runTransportBench()]
+const rows = [...runEnvelopeBench(), ...await runTransportBench(), ...await (await import('./routing.bench.ts')).runRoutingBench()]
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify({ machine: describeMachine(), date: new Date().toISOString(), rows }, null, 2))
 } else {

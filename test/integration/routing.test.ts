@@ -15,6 +15,8 @@ import type { MeshEnvelope } from '../../src/protocol/envelope/types.ts'
 import { generateKeyPairIdentity } from '../../src/protocol/identity/index.ts'
 import { parseJson } from '../../src/protocol/json-intake.ts'
 import { sealLsa } from '../../src/mesh/link-state/lsa.ts'
+import { startDelayProxy } from '../helpers/delay-proxy.ts'
+import type { DelayProxy } from '../helpers/delay-proxy.ts'
 import { addressOf, startNode, stopAll } from '../helpers/in-process-nodes.ts'
 import { startTappedNode } from '../helpers/tapped-node.ts'
 import type { TappedNode } from '../helpers/tapped-node.ts'
@@ -22,7 +24,15 @@ import { waitFor } from '../helpers/wait-for.ts'
 
 const INTENT = { goal: 'ask', topic: 'routing', priority: 'normal', context: 'integration' } as const
 const started: MeshNode[] = []
-after(async () => { await stopAll(started) })
+const proxies: DelayProxy[] = []
+after(async () => {
+  await stopAll(started)
+  await Promise.allSettled(proxies.map(async (proxy) => { await proxy.close() }))
+})
+
+function portOf (self: MeshNode): number {
+  return Number(/\/tcp\/(\d+)\//.exec(addressOf(self))?.[1])
+}
 
 async function node (agentId: string, peers: MeshNode[] = []): Promise<MeshNode> {
   const created = await startNode(agentId, { peers: peers.map(addressOf) })
@@ -80,11 +90,20 @@ describe('mesh routing over TCP', { timeout: 120_000 }, () => {
   })
 
   it('takes the shorter way round a 5-node ring, and the other way once a node on it dies', async () => {
+    // n0–n1–n2–n3–n4–n0; the two links of the long way round run through relays adding 5 ms
+    // each way, so "shorter" is unambiguous even when loopback RTTs jitter under load.
     const ring: MeshNode[] = []
-    for (let i = 0; i < 5; i++) ring.push(await node(`ring-${i}`, i === 0 ? [] : [ring[i - 1] as MeshNode]))
+    for (let i = 0; i < 5; i++) ring.push(await node(`ring-${i}`))
     const [n0, n1, n2, n3, n4] = ring as [MeshNode, MeshNode, MeshNode, MeshNode, MeshNode]
-    n0.connect(addressOf(n4))
-    await waitFor(() => hasRoute(n0, n2, n1) && hasRoute(n2, n0, n1) && hasRoute(n0, n3, n4), { timeoutMs: 20_000, what: 'ring routes' })
+    const slowN3 = await startDelayProxy({ targetPort: portOf(n3), delayMs: 5, seed: 3 })
+    const slowN0 = await startDelayProxy({ targetPort: portOf(n0), delayMs: 5, seed: 4 })
+    proxies.push(slowN3, slowN0)
+    n1.connect(addressOf(n0))
+    n2.connect(addressOf(n1))
+    n3.connect(addressOf(n2))
+    n4.connect(slowN3.addressFor(n3.info().peer_id))
+    n4.connect(slowN0.addressFor(n0.info().peer_id))
+    await waitFor(() => ring.every((self) => ring.every((other) => other === self || hasRoute(self, other))) && hasRoute(n0, n2, n1) && hasRoute(n2, n0, n1), { timeoutMs: 20_000, what: 'ring routes' })
     const short = await n0.send(n2.identity.fingerprint, 'INTENT', INTENT)
     assert.deepEqual(short.hops, [n1.identity.fingerprint, n2.identity.fingerprint])
     const stoppedAt = Date.now()
