@@ -45,7 +45,7 @@ import type { HandshakeServiceInit } from './runtime/handshake/handshake-service
 import { DirectIntake } from './runtime/intake/direct-intake.ts'
 import type { DirectHandler } from './runtime/intake/direct-intake.ts'
 import { createPersistentReplayCache } from './runtime/persistent-replay-cache.ts'
-import type { ReplayCache } from './protocol/replay-cache.ts'
+import type { PersistentReplayCache } from './runtime/persistent-replay-cache.ts'
 import type { ReplayStore } from './runtime/replay-store.ts'
 import {
   createMemoryClaimStore, createMemoryPeerStore, createMemoryReplayStore, createMemorySequenceStore, createSqliteClaimStore,
@@ -260,7 +260,7 @@ class Node implements MeshNode {
   readonly #services = new Map<string, ServiceHandler>()
   readonly #listeners = new Set<(message: DeliveredMessage) => void>()
   /** One seen-cache for every path an envelope can take in (direct links and the mesh). */
-  readonly #replay: ReplayCache
+  readonly #replay: PersistentReplayCache
   #housekeeping: NodeJS.Timeout | undefined
   #state: 'new' | 'started' | 'stopped' = 'new'
 
@@ -416,9 +416,11 @@ class Node implements MeshNode {
       this.#handshake.stop()
       this.#houseKeep()
       await this.#parts.supervisor.stop()
+      this.#replay.flush()
     } else {
       this.#handshake.stop()
     }
+    this.#replay.flush()
     this.#parts.database?.close()
   }
 

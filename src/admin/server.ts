@@ -1,7 +1,9 @@
 /**
  * The admin HTTP API (DESIGN §4, §6): loopback only, a Host allow-list, a bearer token
  * compared in constant time, header / request / keep-alive timeouts, a body cap and a
- * socket cap. Routes live in `routes/`, one file each; every response is JSON.
+ * socket cap. Routes live in `routes/`, one file each; responses are JSON, except
+ * `/metrics` and the text topology formats (text/plain) and `/v1/events?follow=1`
+ * (an NDJSON stream, see {@link AdminResponse.stream}).
  *
  * @example
  * ```ts
@@ -21,10 +23,12 @@ import {
 } from './constants.ts'
 import { eventsRoute } from './routes/events.ts'
 import { messagesRoute } from './routes/messages.ts'
+import { metricsRoute } from './routes/metrics.ts'
 import { nodeRoute } from './routes/node.ts'
 import { peersRoute } from './routes/peers.ts'
 import { routesRoute } from './routes/routes.ts'
-import type { AdminRequest, AdminResponse, AdminRoute } from './routes/route.ts'
+import { topologyRoute } from './routes/topology.ts'
+import type { AdminRequest, AdminResponse, AdminRoute, AdminStreamSink } from './routes/route.ts'
 
 export interface AdminServerInit {
   /** Loopback address to bind. @default '127.0.0.1' */
@@ -47,7 +51,10 @@ export interface AdminServer {
   stop: () => Promise<void>
 }
 
-const ROUTES: readonly AdminRoute[] = [nodeRoute, peersRoute, routesRoute, eventsRoute, messagesRoute]
+const ROUTES: readonly AdminRoute[] = [nodeRoute, peersRoute, routesRoute, topologyRoute, eventsRoute, messagesRoute, metricsRoute]
+
+/** Content type of a streaming response that does not name one. */
+const NDJSON_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8'
 
 /**
  * Creates the admin server.
@@ -62,10 +69,18 @@ export function createAdminServer (components: AdminServerComponents, init: Admi
   let hosts: ReadonlySet<string> = new Set()
   let server: Server | undefined
 
+  const streams = new Set<AdminStreamSink>()
+
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const reply = await answer(request, components, hosts)
-    const body = `${JSON.stringify(reply.body)}\n`
-    response.writeHead(reply.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' })
+    if (reply.stream !== undefined) {
+      openStream(reply, reply.stream, response, streams)
+      return
+    }
+    const body = reply.contentType === undefined ? `${JSON.stringify(reply.body)}\n` : String(reply.body)
+    response.writeHead(reply.status, {
+      'content-type': reply.contentType ?? 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store'
+    })
     response.end(body)
   }
 
@@ -105,12 +120,44 @@ export function createAdminServer (components: AdminServerComponents, init: Admi
       const stopping = server
       server = undefined
       if (stopping === undefined) return
+      // End open streams first, so their clients see a clean end of the body rather than a reset.
+      for (const stream of streams) stream.end()
       stopping.closeAllConnections()
       await new Promise<void>((resolve) => {
         stopping.close(() => { resolve() })
       })
     }
   }
+}
+
+/**
+ * Starts a streaming response: headers now (so the client sees the stream open at once),
+ * `Connection: close` (a stream never leaves the socket reusable), and a sink whose
+ * signal aborts when the client goes away, the stream ends or the server stops.
+ */
+function openStream (reply: AdminResponse, stream: (sink: AdminStreamSink) => void, response: ServerResponse, open: Set<AdminStreamSink>): void {
+  const controller = new AbortController()
+  response.writeHead(reply.status, {
+    'content-type': reply.contentType ?? NDJSON_CONTENT_TYPE, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'connection': 'close'
+  })
+  response.flushHeaders()
+  const sink: AdminStreamSink = {
+    write: (chunk) => controller.signal.aborted ? false : response.write(chunk),
+    get bufferedBytes () {
+      return response.writableLength
+    },
+    end: () => {
+      if (controller.signal.aborted) return
+      controller.abort()
+      response.end()
+    },
+    signal: controller.signal
+  }
+  open.add(sink)
+  controller.signal.addEventListener('abort', () => { open.delete(sink) }, { once: true })
+  // The client went away (or the socket was destroyed): nothing more can be written.
+  response.once('close', () => { controller.abort() })
+  stream(sink)
 }
 
 async function answer (request: IncomingMessage, components: AdminServerComponents, hosts: ReadonlySet<string>): Promise<AdminResponse> {

@@ -8,8 +8,10 @@ import packageJson from '../../package.json' with { type: 'json' }
 import { exitCodeOf, formatErrorLine, USAGE_EXIT_CODE } from './cli-error.ts'
 import { registerEnvelope } from './commands/envelope.ts'
 import { registerInit } from './commands/init.ts'
+import { registerInspect } from './commands/inspect.ts'
 import { registerSend } from './commands/send.ts'
 import { registerStart } from './commands/start.ts'
+import { registerTopology } from './commands/topology.ts'
 
 /** The program with every command registered. */
 export function createProgram (): Command {
@@ -20,6 +22,8 @@ export function createProgram (): Command {
     .exitOverride()
   registerInit(program)
   registerStart(program)
+  registerInspect(program)
+  registerTopology(program)
   registerSend(program)
   registerEnvelope(program)
   return program

@@ -28,6 +28,10 @@ function spyStore (): ReplayStore & { recorded: ReplayEntry[] } {
       recorded.push({ ...entry })
       inner.record(entry)
     },
+    recordBatch: (entries) => {
+      for (const entry of entries) recorded.push({ ...entry })
+      inner.recordBatch(entries)
+    },
     prune: (nowMs) => { inner.prune(nowMs) }
   }
 }
@@ -37,6 +41,7 @@ describe('createPersistentReplayCache()', () => {
     const store = createMemoryReplayStore()
     const before = createPersistentReplayCache(store, NOW)
     before.checkAndRecord(A, 'm-1', NOW)
+    before.flush()
     const after = createPersistentReplayCache(store, NOW + 60_000)
     assert.equal(after.has(A, 'm-1', NOW + 60_000), true)
     assert.deepEqual(failureOf(() => { after.checkAndRecord(A, 'm-1', NOW + 60_000) }), { name: 'ReplayError', reason: 'replay' })
@@ -48,7 +53,9 @@ describe('createPersistentReplayCache()', () => {
     const payload = { goal: 'learn', topic: 'mesh', priority: 'normal', context: 'restart' } as const
     const bytes = canonicalBytes(sealEnvelope(buildCipEnvelope(alice, { type: 'INTENT', payload, receiver: { agent_id: 'me', fingerprint: B } }, { nowMs: NOW }), alice.identity))
     const store = createMemoryReplayStore()
-    openEnvelope(bytes, { nowMs: NOW, replay: createPersistentReplayCache(store, NOW) })
+    const first = createPersistentReplayCache(store, NOW)
+    openEnvelope(bytes, { nowMs: NOW, replay: first })
+    first.flush()
     const restarted = createPersistentReplayCache(store, NOW + 1000)
     assert.deepEqual(failureOf(() => openEnvelope(bytes, { nowMs: NOW + 1000, replay: restarted })), { name: 'ReplayError', reason: 'replay' })
   })
@@ -58,6 +65,7 @@ describe('createPersistentReplayCache()', () => {
     const before = createPersistentReplayCache(store, NOW, { windowMs: 1000 })
     before.checkAndRecord(A, 'm-old', NOW)
     before.checkAndRecord(A, 'm-new', NOW + 500)
+    before.flush()
     const after = createPersistentReplayCache(store, NOW + 1000, { windowMs: 1000 })
     assert.equal(after.size, 1)
     assert.deepEqual(after.entries(NOW + 1000), [{ sender: A, msgId: 'm-new', expiresAt: NOW + 1500 }])
@@ -69,10 +77,14 @@ describe('createPersistentReplayCache()', () => {
     const store = spyStore()
     const cache = createPersistentReplayCache(store, NOW)
     cache.checkAndRecord(A, 'm-1', NOW + 7)
+    assert.deepEqual(store.recorded, [], 'gathered, not written one by one')
+    cache.flush()
     assert.deepEqual(store.recorded, [{ sender: A, msgId: 'm-1', expiresAt: NOW + 7 + REPLAY_WINDOW_MS }])
     const short = createPersistentReplayCache(store, NOW, { windowMs: 2000 })
     short.checkAndRecord(B, 'm-2', NOW)
-    assert.deepEqual(store.recorded.at(-1), { sender: B, msgId: 'm-2', expiresAt: NOW + 2000 })
+    short.flush()
+    const last = store.recorded[store.recorded.length - 1]
+    assert.deepEqual(last, { sender: B, msgId: 'm-2', expiresAt: NOW + 2000 })
   })
 
   it('createPersistentReplayCache() does not write a refused message to the store', () => {
@@ -81,6 +93,7 @@ describe('createPersistentReplayCache()', () => {
     cache.checkAndRecord(A, 'm-1', NOW)
     assert.equal(failureOf(() => { cache.checkAndRecord(A, 'm-1', NOW + 1) })?.reason, 'replay')
     assert.equal(failureOf(() => { cache.checkAndRecord(A, 'm-2', NOW + 1) })?.reason, 'sender_cache_full')
+    cache.flush()
     assert.deepEqual(store.recorded.map((entry) => entry.msgId), ['m-1'])
   })
 

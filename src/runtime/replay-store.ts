@@ -10,6 +10,8 @@ export interface ReplayStore {
   load: (nowMs: number) => ReplayEntry[]
   /** Persists one entry; recording the same `(sender, msgId)` again keeps one entry with the later `expiresAt`. */
   record: (entry: ReplayEntry) => void
+  /** Persists several entries in one write. */
+  recordBatch: (entries: readonly ReplayEntry[]) => void
   /** Deletes entries that expired at or before `nowMs`. */
   prune: (nowMs: number) => void
 }

@@ -114,5 +114,13 @@ export function replayStoreCompliance (name: string, makeStore: () => ReplayStor
       assert.throws(() => store.load(Number.NaN), RangeError)
       assert.throws(() => { store.prune(Number.POSITIVE_INFINITY) }, RangeError)
     })
+
+    it('ReplayStore.recordBatch() persists every entry like record() does, and refuses a bad one without writing any', () => {
+      const store = makeStore()
+      store.recordBatch([{ sender: 'a'.repeat(64), msgId: 'm1', expiresAt: 2000 }, { sender: 'b'.repeat(64), msgId: 'm2', expiresAt: 3000 }])
+      assert.deepEqual(store.load(1000).map((entry) => entry.msgId).sort(), ['m1', 'm2'])
+      assert.throws(() => { store.recordBatch([{ sender: 'c'.repeat(64), msgId: 'm3', expiresAt: 4000 }, { sender: 'd', msgId: 'm4', expiresAt: Number.NaN }]) })
+      assert.deepEqual(store.load(1000).map((entry) => entry.msgId).sort(), ['m1', 'm2'])
+    })
   })
 }

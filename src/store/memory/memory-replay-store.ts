@@ -28,6 +28,11 @@ class MemoryReplayStore implements ReplayStore {
     return live.sort(compareEntries)
   }
 
+  recordBatch (entries: readonly ReplayEntry[]): void {
+    for (const entry of entries) assertReplayEntry(entry)
+    for (const entry of entries) this.record(entry)
+  }
+
   record (entry: ReplayEntry): void {
     assertReplayEntry(entry)
     let expiries = this.#bySender.get(entry.sender)

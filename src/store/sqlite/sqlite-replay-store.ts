@@ -22,8 +22,10 @@ class SqliteReplayStore implements ReplayStore {
   readonly #selectLive: StatementSync
   readonly #upsert: StatementSync
   readonly #deleteExpired: StatementSync
+  readonly #db: MeshDatabase
 
   constructor (db: MeshDatabase) {
+    this.#db = db
     this.#selectLive = db.prepare('SELECT sender, msg_id, expires_at_ms FROM replay_seen WHERE expires_at_ms > $nowMs ORDER BY expires_at_ms, sender, msg_id')
     this.#upsert = db.prepare(UPSERT_ENTRY)
     this.#deleteExpired = db.prepare('DELETE FROM replay_seen WHERE expires_at_ms <= $nowMs')
@@ -37,6 +39,13 @@ class SqliteReplayStore implements ReplayStore {
   record (entry: ReplayEntry): void {
     assertReplayEntry(entry)
     this.#upsert.run({ sender: entry.sender, msgId: entry.msgId, expiresAt: entry.expiresAt })
+  }
+
+  recordBatch (entries: readonly ReplayEntry[]): void {
+    for (const entry of entries) assertReplayEntry(entry)
+    this.#db.transaction(() => {
+      for (const entry of entries) this.#upsert.run({ sender: entry.sender, msgId: entry.msgId, expiresAt: entry.expiresAt })
+    })
   }
 
   prune (nowMs: number): void {
