@@ -8,6 +8,8 @@ import { initDataDir } from './config/data-dir.ts'
 import { createMeshNode } from './node.ts'
 import type { MeshNode } from './node.ts'
 import { generateKeyPairIdentity } from './protocol/identity/index.ts'
+import { buildBodyEnvelope } from './mesh/envelope.ts'
+import { deepFreeze } from './protocol/envelope/open.ts'
 import { createMemoryNetwork } from './transport/memory/index.ts'
 
 const root = await mkdtemp(join(tmpdir(), 'web4mesh-node-'))
@@ -66,5 +68,28 @@ describe('createMeshNode()', () => {
   it('refuses options that name no identity', async () => {
     await assert.rejects(createMeshNode({}), RangeError)
     await assert.rejects(createMeshNode({ identity: generateKeyPairIdentity() }), RangeError)
+  })
+})
+
+describe('MeshNode.ingest()', () => {
+  it('takes a verified claim as if the mesh had delivered it, and refuses a forged one with a counted typed error', async () => {
+    const [alpha] = await memoryPair()
+    await alpha.start()
+    const proposer = { identity: generateKeyPairIdentity(), agentId: 'p' }
+    const payload = {
+      fact: { statement: 'ingested', domain: 'test', confidence: 0.5, sources: ['https://example.org'], context: '' },
+      dmp_trace: { decision_id: 'd', steps: [], counterfactuals: [], evidence: [] },
+      causal_links: []
+    }
+    const body = deepFreeze(buildBodyEnvelope(proposer, { type: 'FACT_PROPOSE', payload, receiver: { agent_id: '*', fingerprint: '*' } }, { nowMs: Date.now() }))
+    alpha.ingest(body)
+    alpha.knowledge.flush()
+    assert.equal(alpha.knowledge.claims().length, 1)
+    assert.throws(() => { alpha.ingest(body) }, { name: 'ReplayError' })
+    const forged = { ...body, payload: { ...payload, fact: { ...payload.fact, statement: 'forged' } } }
+    assert.throws(() => { alpha.ingest(forged) }, { name: 'SignatureMismatchError' })
+    assert.equal(alpha.metrics.value('web4_bad_input_total', { channel: 'ingest', error: 'signature_mismatch' }), 1)
+    assert.equal(alpha.knowledge.claims().length, 1)
+    await alpha.stop()
   })
 })

@@ -36,9 +36,11 @@ import { SILENT_LOGGER } from './observability/logger.ts'
 import { createCountingMetrics } from './observability/metrics.ts'
 import type { CountingMetrics } from './observability/metrics.ts'
 import type { JsonValue } from './protocol/canonical-json.ts'
-import type { BodyEnvelope, BodyType, EvidencePayload, MeshEnvelope, Presence, StateBlock } from './protocol/envelope/types.ts'
+import type { BodyEnvelope, BodyType, Envelope, EvidencePayload, MeshEnvelope, Presence, StateBlock } from './protocol/envelope/types.ts'
 import { BODY_TYPES } from './protocol/envelope/types.ts'
-import { InvalidEnvelopeError, reportError } from './protocol/errors.ts'
+import { InvalidEnvelopeError, isWeb4Error, reportError } from './protocol/errors.ts'
+import { verifyEnvelope } from './protocol/envelope/open.ts'
+import { validateEnvelope } from './protocol/envelope/validate.ts'
 import type { KeyPairIdentity } from './protocol/identity/index.ts'
 import { HandshakeService } from './runtime/handshake/handshake-service.ts'
 import type { HandshakeServiceInit } from './runtime/handshake/handshake-service.ts'
@@ -168,6 +170,15 @@ export interface MeshNode {
   readonly linkState: LinkStateService
   /** Knowledge claims: propose, confirm, challenge, list (SPEC §7). */
   readonly knowledge: KnowledgeService
+  /**
+   * Takes one CIP / HCP / LIP envelope as if the mesh had delivered it end to end
+   * (simulations such as TrustBench, bridges from other transports): schema, fingerprint,
+   * freshness, signature (verified once per deeply frozen object, TRUSTBENCH §2) and
+   * replay are checked as for a delivery, then it is handled by its type.
+   *
+   * @throws the typed error of a refusal (also counted and emitted as `envelope_rejected`)
+   */
+  ingest: (envelope: unknown) => void
   /** Sets this node's presence and LRI (announced in STATE_UPDATE; `overloaded` defers intake, SPEC §7 rule 5). */
   setPresence: (presence: Presence, lri?: number) => void
   readonly events: EventLog
@@ -240,6 +251,9 @@ interface NodeParts {
   routedHandshake: RoutedHandshakeInit
   knowledge: KnowledgeServiceInit
 }
+
+/** Signature verifications shared by every node of this process, for deeply frozen envelopes only (TRUSTBENCH §2). */
+const SHARED_SIGNATURE_MEMO = new WeakSet<object>()
 
 /** Types the knowledge service takes (SPEC §10: CIP.FACT_* → knowledge exchange). */
 const KNOWLEDGE_TYPES: ReadonlySet<string> = new Set(['FACT_PROPOSE', 'FACT_CONFIRM', 'FACT_CHALLENGE', 'FACT_REJECT', 'DECISION_SHARE'])
@@ -478,6 +492,20 @@ class Node implements MeshNode {
   onMessage (listener: (message: DeliveredMessage) => void): () => void {
     this.#listeners.add(listener)
     return () => { this.#listeners.delete(listener) }
+  }
+
+  ingest (value: unknown): void {
+    let envelope: Envelope
+    try {
+      envelope = validateEnvelope(value)
+      if ('mesh' in envelope) throw new InvalidEnvelopeError(`Cannot ingest mesh envelope "${envelope.msg_id}": give its body`, { reason: 'wrong_channel' })
+      verifyEnvelope(envelope, { nowMs: this.#parts.clock.now(), replay: this.#replay, verifiedSignatures: SHARED_SIGNATURE_MEMO })
+    } catch (err) {
+      this.metrics.increment('web4_bad_input_total', { channel: 'ingest', error: reportError(err).metricLabel })
+      this.events.emit('envelope_rejected', null, { channel: 'ingest', error: isWeb4Error(err) ? err.name : 'Error', reason: isWeb4Error(err) ? err.reason : 'internal' })
+      throw err
+    }
+    if (KNOWLEDGE_TYPES.has(envelope.type)) this.knowledge.accept(envelope)
   }
 
   setPresence (presence: Presence, lri?: number): void {

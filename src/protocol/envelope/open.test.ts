@@ -10,7 +10,7 @@ import { createReplayCache } from '../replay-cache.ts'
 import { buildCipEnvelope, buildHcpEnvelope, buildLipEnvelope, buildMeshEnvelope } from './builders.ts'
 import type { EnvelopeAuthor } from './builders.ts'
 import { formatRfc3339 } from './freshness.ts'
-import { openEnvelope } from './open.ts'
+import { deepFreeze, isDeeplyFrozen, openEnvelope } from './open.ts'
 import { sealEnvelope } from './seal.ts'
 import { CIP_TYPES, HCP_TYPES, LIP_TYPES } from './types.ts'
 import type { BodyEnvelope, CipEnvelope, Envelope, MeshEnvelope, PayloadMap } from './types.ts'
@@ -186,5 +186,32 @@ describe('openEnvelope() on mesh carriers', () => {
     const body = intent()
     openEnvelope(carrier(body), { nowMs: NOW, replay })
     assert.deepEqual(failureOf(() => openEnvelope(carrier(body), { nowMs: NOW, replay })), { name: 'ReplayError', reason: 'replay' })
+  })
+})
+
+describe('openEnvelope() with a shared verification memo', () => {
+  it('remembers only deeply frozen envelopes, and still checks freshness and replay each time', () => {
+    const memo = new WeakSet<object>()
+    const loose = intent()
+    openEnvelope(loose, { nowMs: NOW, verifiedSignatures: memo })
+    assert.equal(memo.has(loose), false, 'a mutable envelope is never trusted from the memo')
+    const frozen = deepFreeze(intent())
+    assert.ok(isDeeplyFrozen(frozen))
+    openEnvelope(frozen, { nowMs: NOW, verifiedSignatures: memo })
+    assert.equal(memo.has(frozen), true)
+    const replay = createReplayCache()
+    openEnvelope(frozen, { nowMs: NOW, verifiedSignatures: memo, replay })
+    assert.deepEqual(failureOf(() => openEnvelope(frozen, { nowMs: NOW, verifiedSignatures: memo, replay })), { name: 'ReplayError', reason: 'replay' })
+    assert.deepEqual(failureOf(() => openEnvelope(frozen, { nowMs: NOW + 200_000, verifiedSignatures: memo })), { name: 'TimestampError', reason: 'stale' })
+  })
+
+  it('never lets a forged frozen envelope in, memo or not', () => {
+    const memo = new WeakSet<object>()
+    const forged = copyOf(intent())
+    ;(forged.payload as { topic: string }).topic = 'forged'
+    const frozen = deepFreeze(forged)
+    assert.equal(failureOf(() => openEnvelope(frozen, { nowMs: NOW, verifiedSignatures: memo }))?.reason, 'bad_signature')
+    assert.equal(memo.has(frozen), false)
+    assert.equal(failureOf(() => openEnvelope(frozen, { nowMs: NOW, verifiedSignatures: memo }))?.reason, 'bad_signature')
   })
 })

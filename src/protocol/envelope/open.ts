@@ -29,6 +29,12 @@ export interface OpenOptions {
   skewMs?: number
   /** Largest envelope accepted, in bytes. @default MAX_ENVELOPE_BYTES (64 KiB) */
   maxBytes?: number
+  /**
+   * Frozen envelope objects whose signature already verified (TRUSTBENCH §2: many
+   * recipients of one frozen object may share one verification). Only deeply frozen
+   * envelopes are remembered or trusted from it, so no one can alter one afterwards.
+   */
+  verifiedSignatures?: WeakSet<object>
 }
 
 /**
@@ -66,8 +72,34 @@ function checkEnvelope (envelope: Envelope, options: OpenOptions, isSignatureChe
     throw new SignatureMismatchError(`Cannot verify envelope "${msgId}": fingerprint does not match pubkey`, { reason: 'fingerprint_mismatch', msgId, fingerprint: sender.fingerprint })
   }
   checkFreshness(envelope.timestamp, options.nowMs, options.skewMs ?? TIMESTAMP_SKEW_MS)
-  if (isSignatureChecked) verifySignature(envelope)
+  if (isSignatureChecked) verifyMemoised(envelope, options.verifiedSignatures)
   options.replay?.checkAndRecord(sender.fingerprint, msgId, options.nowMs)
+}
+
+function verifyMemoised (envelope: Envelope, memo: WeakSet<object> | undefined): void {
+  if (memo === undefined || !isDeeplyFrozen(envelope)) {
+    verifySignature(envelope)
+    return
+  }
+  if (memo.has(envelope)) return
+  verifySignature(envelope)
+  memo.add(envelope)
+}
+
+/** True when `value` and everything reachable from it is frozen. */
+export function isDeeplyFrozen (value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true
+  if (!Object.isFrozen(value)) return false
+  return Object.values(value).every(isDeeplyFrozen)
+}
+
+/** Freezes `value` and everything reachable from it; returns it. */
+export function deepFreeze<T> (value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value)
+    for (const member of Object.values(value)) deepFreeze(member)
+  }
+  return value
 }
 
 function verifySignature (envelope: Envelope): void {
