@@ -571,5 +571,6 @@ class Node implements MeshNode {
       if (rtt !== undefined && this.#parts.registry.get(link.fingerprint) !== undefined) this.#parts.registry.recordRtt(link.fingerprint, rtt, nowMs)
     }
     this.#parts.replayStore.prune(nowMs)
+    this.#parts.registry.flushSeen()
   }
 }

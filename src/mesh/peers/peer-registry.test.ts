@@ -227,6 +227,8 @@ describe('PeerRegistry rows', () => {
     assert.deepEqual(h.registry.get(ALICE)?.rtt, RTT)
     assert.equal(h.registry.get(ALICE)?.lastSeenMs, NOW + 2)
     h.registry.markSeen(ALICE, NOW + 3)
+    assert.notDeepEqual(h.store.loadPeers()[0], h.registry.get(ALICE), 'markSeen() is not written per frame')
+    h.registry.flushSeen()
     assert.equal(h.registry.get(ALICE)?.lastSeenMs, NOW + 3)
     assert.deepEqual(h.store.loadPeers()[0], h.registry.get(ALICE))
   })

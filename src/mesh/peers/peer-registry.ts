@@ -42,8 +42,10 @@ export interface PeerRegistry extends PeerBook {
   transitions: (options?: { peer?: string, limit?: number }) => TrustTransitionRecord[]
   /** Stores the link's RTT summary. */
   recordRtt: (fingerprint: string, rtt: RttSummary, atMs: number) => void
-  /** Notes that the peer was heard from. */
+  /** Notes that the peer was heard from (kept in memory; written by `flushSeen`, not per frame). */
   markSeen: (fingerprint: string, atMs: number) => void
+  /** Writes the last-seen times noted since the previous flush. */
+  flushSeen: () => void
 }
 
 /** Loads the registry from `components.store` and applies the pinned roots. */
@@ -56,6 +58,8 @@ class Registry implements PeerRegistry {
   readonly #cooldownMs: number
   readonly #rows = new Map<string, PeerRow>()
   readonly #pinned: ReadonlySet<string>
+  /** Peers whose `lastSeenMs` changed in memory since the last flush. */
+  readonly #unsavedSeen = new Set<string>()
 
   constructor (components: PeerRegistryComponents, init: PeerRegistryInit) {
     this.#components = components
@@ -137,7 +141,18 @@ class Registry implements PeerRegistry {
 
   markSeen (fingerprint: string, atMs: number): void {
     const row = this.#rows.get(fingerprint)
-    if (row !== undefined) this.#save({ ...row, lastSeenMs: atMs })
+    if (row === undefined) return
+    // Called for every frame: a write each time would cost more than the frame itself.
+    row.lastSeenMs = atMs
+    this.#unsavedSeen.add(fingerprint)
+  }
+
+  flushSeen (): void {
+    for (const fingerprint of this.#unsavedSeen) {
+      const row = this.#rows.get(fingerprint)
+      if (row !== undefined) this.#components.store.savePeer(row)
+    }
+    this.#unsavedSeen.clear()
   }
 
   /** A pinned root is trusted by the operator's configuration. */
