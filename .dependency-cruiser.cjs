@@ -1,8 +1,8 @@
 // Layer order of DESIGN §3 and STYLE §1: a layer imports only from the layers before it.
-// protocol < transport < runtime < mesh < store < node.ts < admin / cli.
+// protocol < transport < runtime < mesh < store < node.ts and node/ < admin / cli.
 // Cross-cutting ports (config/, observability/) import only protocol/ and are open to all.
 const layers = ['protocol', 'transport', 'runtime', 'mesh', 'store']
-const later = (i) => layers.slice(i + 1).concat(['node\\.ts', 'index\\.ts', 'admin', 'cli'])
+const later = (i) => layers.slice(i + 1).concat(['node(\\.ts)?', 'index\\.ts', 'admin', 'cli'])
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -21,13 +21,13 @@ module.exports = {
       comment: 'config/ and observability/ import only protocol/ (DESIGN §3)',
       severity: 'error',
       from: { path: '^src/(config|observability)/' },
-      to: { path: '^src/(transport|runtime|mesh|store|admin|cli|node\\.ts|index\\.ts)' }
+      to: { path: '^src/(transport|runtime|mesh|store|admin|cli|node(\\.ts)?|index\\.ts)(/|$)' }
     },
     {
       name: 'node-before-front-ends',
       comment: 'node.ts is composed before admin/ and cli/',
       severity: 'error',
-      from: { path: '^src/node\\.ts$' },
+      from: { path: '^src/node(\\.ts$|/)' },
       to: { path: '^src/(admin|cli)/' }
     },
     {

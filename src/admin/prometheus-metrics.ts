@@ -60,7 +60,15 @@ const COUNTER_HELP: Readonly<Record<CounterName, string>> = {
   web4_mesh_dropped_total: 'Mesh envelopes dropped, by reason',
   web4_mesh_lsa_refused_total: 'Link-state advertisements refused, by reason',
   web4_mesh_route_changes_total: 'Route table changes',
-  web4_claims_status_changes_total: 'Claim status changes at this node, by the status entered'
+  web4_claims_status_changes_total: 'Claim status changes at this node, by the status entered',
+  web4_runtime_dispatch_total: 'Envelopes dispatched by the ProtocolRouter, by protocol, type and result (ok, error, unrouted)',
+  web4_runtime_dispatch_ms_total: 'Time spent in ProtocolRouter handlers, in ms, by protocol and type',
+  web4_runtime_intake_deferred_total: 'Knowledge envelopes held back while this node is overloaded, by type',
+  web4_agent_loop_listener_errors_total: 'AgentLoop listeners that threw, by event',
+  web4_hcp_gate_total: 'Decisions on acting for a human, by action (proceed, refuse, defer, check_in) and reason',
+  web4_hcp_decisions_refused_total: 'HCP_DECISION envelopes refused for lacking a rationale or alternatives, by reason',
+  web4_hcp_trust_transitions_total: 'HCP social trust transitions, by the state entered',
+  web4_lip_status_changes_total: 'LIP evidence status changes at this node, by the status entered'
 }
 
 /** Creates the registry for `source`. */

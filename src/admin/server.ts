@@ -21,6 +21,7 @@ import { allowedHosts, isLoopbackHost, isTokenValid } from './auth.ts'
 import {
   ADMIN_HEADERS_TIMEOUT_MS, ADMIN_KEEP_ALIVE_TIMEOUT_MS, ADMIN_MAX_BODY_BYTES, ADMIN_MAX_SOCKETS, ADMIN_REQUEST_TIMEOUT_MS
 } from './constants.ts'
+import { claimsRoutes } from './routes/claims.ts'
 import { eventsRoute } from './routes/events.ts'
 import { messagesRoute } from './routes/messages.ts'
 import { metricsRoute } from './routes/metrics.ts'
@@ -28,6 +29,7 @@ import { nodeRoute } from './routes/node.ts'
 import { peersRoute } from './routes/peers.ts'
 import { routesRoute } from './routes/routes.ts'
 import { topologyRoute } from './routes/topology.ts'
+import { trustRoutes } from './routes/trust.ts'
 import type { AdminRequest, AdminResponse, AdminRoute, AdminStreamSink } from './routes/route.ts'
 
 export interface AdminServerInit {
@@ -51,7 +53,7 @@ export interface AdminServer {
   stop: () => Promise<void>
 }
 
-const ROUTES: readonly AdminRoute[] = [nodeRoute, peersRoute, routesRoute, topologyRoute, eventsRoute, messagesRoute, metricsRoute]
+const ROUTES: readonly AdminRoute[] = [nodeRoute, peersRoute, routesRoute, topologyRoute, eventsRoute, messagesRoute, ...claimsRoutes, ...trustRoutes, metricsRoute]
 
 /** Content type of a streaming response that does not name one. */
 const NDJSON_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8'

@@ -6,12 +6,14 @@
 import { Command, CommanderError } from 'commander'
 import packageJson from '../../package.json' with { type: 'json' }
 import { exitCodeOf, formatErrorLine, USAGE_EXIT_CODE } from './cli-error.ts'
+import { registerClaim } from './commands/claim.ts'
 import { registerEnvelope } from './commands/envelope.ts'
 import { registerInit } from './commands/init.ts'
 import { registerInspect } from './commands/inspect.ts'
 import { registerSend } from './commands/send.ts'
 import { registerStart } from './commands/start.ts'
 import { registerTopology } from './commands/topology.ts'
+import { registerTrust } from './commands/trust.ts'
 
 /** The program with every command registered. */
 export function createProgram (): Command {
@@ -25,6 +27,8 @@ export function createProgram (): Command {
   registerInspect(program)
   registerTopology(program)
   registerSend(program)
+  registerClaim(program)
+  registerTrust(program)
   registerEnvelope(program)
   return program
 }

@@ -11,7 +11,8 @@ export const EVENT_TYPES = [
   'handshake_completed', 'handshake_failed', 'trust_transition',
   'state_update', 'intent_accepted', 'intent_deferred',
   'transport_error', 'envelope_rejected',
-  'mesh_routed', 'mesh_delivered', 'mesh_dropped', 'route_changed', 'claim_status'
+  'mesh_routed', 'mesh_delivered', 'mesh_dropped', 'route_changed', 'claim_status',
+  'intake_deferred', 'hcp_state', 'hcp_trust_transition', 'hcp_refused', 'hcp_deferred', 'lip_status', 'lip_fetch'
 ] as const
 export type EventType = typeof EVENT_TYPES[number]
 

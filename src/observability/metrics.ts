@@ -19,7 +19,15 @@ export const COUNTERS = {
   web4_mesh_dropped_total: ['reason'],
   web4_mesh_lsa_refused_total: ['reason'],
   web4_mesh_route_changes_total: [],
-  web4_claims_status_changes_total: ['to']
+  web4_claims_status_changes_total: ['to'],
+  web4_runtime_dispatch_total: ['protocol', 'type', 'result'],
+  web4_runtime_dispatch_ms_total: ['protocol', 'type'],
+  web4_runtime_intake_deferred_total: ['type'],
+  web4_agent_loop_listener_errors_total: ['event'],
+  web4_hcp_gate_total: ['action', 'reason'],
+  web4_hcp_decisions_refused_total: ['reason'],
+  web4_hcp_trust_transitions_total: ['to'],
+  web4_lip_status_changes_total: ['to']
 } as const satisfies Record<string, readonly string[]>
 export type CounterName = keyof typeof COUNTERS
 

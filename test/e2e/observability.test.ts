@@ -128,7 +128,7 @@ describe('observability of a 3-node line', { timeout: 120_000 }, () => {
     assert.match(run.stdout, /\ncat +[0-9a-f]{12} +probing +routed +- +-\n/)
     assert.match(run.stdout, /\nroutes \(2\)\n[^\n]+\nbob +[0-9a-f]{12} +direct +1 +[\d.]+\ncat +[0-9a-f]{12} +via bob +2 +[\d.]+\n/)
     assert.match(run.stdout, /\nrecent events \(\d+\)\nSEQ +TIME \(UTC\) +TYPE +PEER +DETAILS\n/)
-    assert.doesNotMatch(run.stdout, /\nclaims /, 'no claims section while the node has no /v1/claims')
+    assert.match(run.stdout, /\nclaims \(0\)\nID +STATUS +DOMAIN +STATEMENT\n/)
     const json = await runCli(['inspect', '--data', a.options.dataDir, '--json', '--events', '5'])
     assert.equal(json.code, 0, json.stderr)
     const inspection = JSON.parse(json.stdout) as { node: { fingerprint: string }, peers: unknown[], routes: Array<{ agent_id: string, is_direct: boolean, next_hop_agent_id: string }>, events: EventJson[] }

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import type { LipEnvelope } from '../../../protocol/envelope/types.ts'
+import { BackpressureError } from '../../../protocol/errors.ts'
+import { DIRECT, lipEnvelope, MESH, recorder } from '../../protocol-router/fixtures.test.ts'
+import { createLipAcceptHandler } from './lip-accept.ts'
+
+describe('createLipAcceptHandler()', () => {
+  test('LIP_ACCEPT handler hands the envelope to the LIP service, over a link or the mesh', () => {
+    const onLipEnvelope = recorder<[LipEnvelope<'LIP_ACCEPT'>]>()
+    const handler = createLipAcceptHandler({ onLipEnvelope })
+    const envelope = lipEnvelope('LIP_ACCEPT')
+    assert.equal(handler(envelope, DIRECT), undefined)
+    assert.equal(handler(envelope, MESH), undefined)
+    assert.deepEqual(onLipEnvelope.calls, [[envelope], [envelope]])
+  })
+
+  test('LIP_ACCEPT handler lets the LIP service\'s refusal through', () => {
+    const full = new BackpressureError('Cannot queue LIP evidence: full', { reason: 'liminal_queue_full' })
+    const handler = createLipAcceptHandler({ onLipEnvelope: () => { throw full } })
+    assert.throws(() => handler(lipEnvelope('LIP_ACCEPT'), MESH), (err: unknown) => err === full)
+  })
+})
