@@ -65,6 +65,27 @@ describe('createMeshNode()', () => {
     await second.stop()
   })
 
+  it('closes the link to a peer it blacklists, and the transport refuses the peer\'s reconnects', async () => {
+    const network = createMemoryNetwork()
+    const [a, b] = [generateKeyPairIdentity(), generateKeyPairIdentity()]
+    let isBlacklisted: (fingerprint: string) => boolean = () => false
+    const alpha = await createMeshNode({ identity: a, agentId: 'alpha', transport: network.createTransport({ identity: a }, { isDenied: (fingerprint) => isBlacklisted(fingerprint) }) })
+    isBlacklisted = (fingerprint) => alpha.registry.trustOf(fingerprint) === 'blacklisted'
+    const beta = await createMeshNode({ identity: b, agentId: 'beta', transport: network.createTransport({ identity: b }), supervisor: { reconnectTiersMs: [20], reconnectMaxDelayMs: 40 } })
+    await alpha.start()
+    await beta.start()
+    beta.connect(alpha.info().multiaddrs[0] ?? '')
+    await waitFor(() => alpha.peers()[0]?.isHandshaken === true, { what: 'handshake' })
+    alpha.registry.applyTrust(beta.identity.fingerprint, 'manual_set_blacklisted', { reason: 'test', causeMsgIds: [] })
+    await waitFor(() => alpha.peers()[0]?.isLinked === false && beta.peers()[0]?.isLinked === false, { what: 'the link to close' })
+    assert.equal(alpha.metrics.value('web4_transport_sessions_closed_total', { reason: 'blacklisted' }), 1)
+    const reconnects = beta.metrics.value('web4_transport_reconnects_total')
+    await waitFor(() => beta.metrics.value('web4_transport_reconnects_total') >= reconnects + 2, { what: 'beta to try again' })
+    assert.equal(alpha.peers()[0]?.isLinked, false, 'beta\'s reconnects are refused')
+    await beta.stop()
+    await alpha.stop()
+  })
+
   it('refuses options that name no identity', async () => {
     await assert.rejects(createMeshNode({}), RangeError)
     await assert.rejects(createMeshNode({ identity: generateKeyPairIdentity() }), RangeError)

@@ -186,6 +186,9 @@ export class Node implements MeshNode {
     this.#protocol = application.protocolRouter
     for (const type of [...BODY_TYPES, ...MESH_OWN_TYPES]) this.#router.handle(type, (carrier, from) => this.#protocol.dispatchDelivery(carrier, from))
     this.linkState.onChange(() => { this.#routedHandshake.scan(this.linkState.lsas()) })
+    parts.events.subscribe((event) => {
+      if (event.event_type === 'trust_transition' && event.payload.to === 'blacklisted' && event.peer !== null) this.#disconnect(event.peer)
+    })
   }
 
   async start (): Promise<void> {
@@ -227,6 +230,8 @@ export class Node implements MeshNode {
     for (const address of this.#parts.dialTargets) supervisor.addDialTarget(address)
     this.#housekeeping = setInterval(() => { this.#houseKeep() }, HOUSEKEEPING_INTERVAL_MS)
     this.#housekeeping.unref()
+    // Claims restored from the store are decided now, not at the next input (issue #5 "Persistence").
+    this.knowledge.start()
   }
 
   async stop (): Promise<void> {
@@ -286,6 +291,12 @@ export class Node implements MeshNode {
   }
 
   async send (to: string, type: BodyType | 'SERVICE_INVOKE', payload: unknown, options: SendOptions = {}): Promise<DeliveryReceipt> {
+    const { onBehalfOf } = options
+    if (onBehalfOf !== undefined) {
+      // Consent and pacing first (SPEC §8): a refused act sends nothing at all.
+      const { human, ...action } = onBehalfOf
+      this.hcp.assertMayActFor(human, action)
+    }
     const destination = resolveDestination(to, this.#knownNodes())
     const nowMs = this.#parts.clock.now()
     const author = { identity: this.identity, agentId: this.agentId }
@@ -371,6 +382,15 @@ export class Node implements MeshNode {
       return
     }
     this.#router.onMeshFrame(link, body)
+  }
+
+  /** Closes the links to a peer just blacklisted; the transport refuses its new ones (SPEC §9 rule 4). */
+  #disconnect (fingerprint: string): void {
+    const { transport, logger } = this.#parts
+    for (const link of transport.links()) {
+      if (link.fingerprint !== fingerprint) continue
+      transport.close(link.peerId, 'blacklisted').catch((err: unknown) => { logger.warn({ peer: fingerprint, err: (err as Error).message }, 'closing a blacklisted peer\'s link failed') })
+    }
   }
 
   #notify (message: DeliveredMessage): void {

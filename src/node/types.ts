@@ -70,6 +70,11 @@ export interface MeshNodeOptions {
 export interface SendOptions extends BodyOptions {
   /** How long to wait for the receipt. @default RECEIPT_TIMEOUT_MS (10 s) */
   timeoutMs?: number
+  /**
+   * The send acts for a human (SPEC §8): it goes out only if that human's HCP session
+   * allows the act on `topic` (or inside the consent scope, `scopeItem`) now.
+   */
+  onBehalfOf?: { human: string, topic: string } | { human: string, scopeItem: string }
 }
 
 /** A delivered message, as the node hands it to its listeners. */
@@ -116,6 +121,8 @@ export interface MeshNode {
    * @throws {NoRouteError} unknown or ambiguous destination, or no path
    * @throws {DeliveryTimeoutError} no receipt in time
    * @throws {PayloadSchemaError} the payload does not match its type
+   * @throws {TrustViolationError} `onBehalfOf` a human whose consent refuses the act, or who must be checked in with first
+   * @throws {BackpressureError} `onBehalfOf` a human under high pressure or low clarity (pacing defers)
    */
   send: (to: string, type: BodyType | 'SERVICE_INVOKE', payload: unknown, options?: SendOptions) => Promise<DeliveryReceipt>
   /** Registers a SERVICE_INVOKE handler for `service`@`version`. */
