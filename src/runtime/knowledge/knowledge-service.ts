@@ -3,7 +3,10 @@
  * FACT_CHALLENGE and FACT_REJECT reach every node wherever they come from; each node
  * keeps its own {@link ClaimLedger} and decides statuses with its own trust views after
  * every batch of input, when a challenge window closes and when trust changes. Status
- * changes are persisted (with causal memory) before they are announced; the outcomes
+ * changes are persisted (with causal memory) before they are announced, verdicts that
+ * changed no status with the batch that brought them, and this node's own verdict
+ * before it is sent — so a node killed mid-burst and restarted still counts every
+ * verdict it had taken, and never signs the opposite verdict on a claim; the outcomes
  * that move trust — a novel claim accepted, a claim refuted or upheld over challenges, a
  * peer equivocating — go to the trust mesh. While the local state is overloaded, new
  * input waits in a bounded queue (SPEC §7 rule 5).
@@ -67,6 +70,8 @@ export class KnowledgeService {
   readonly #log: Logger
   readonly #ledger = new ClaimLedger()
   readonly #touched = new Set<string>()
+  /** Claims whose verdicts changed since they were last saved. */
+  readonly #unsaved = new Set<string>()
   readonly #deferred: Array<BodyEnvelope> = []
   readonly #verdictEnvelopes = new Map<string, BodyEnvelope>()
   readonly #penalised = new Set<string>()
@@ -78,12 +83,24 @@ export class KnowledgeService {
     this.#components = components
     this.#config = { windowMs: init.windowMs ?? CHALLENGE_WINDOW_MS, isManual: init.isManual ?? false }
     this.#log = components.logger.child({ component: 'runtime:knowledge' })
-    this.#ledger.restore(components.store.loadClaims())
+    // In the order they were first seen here, as `claims()` promises (a store may return them in any order).
+    this.#ledger.restore(components.store.loadClaims().sort((x, y) => x.firstSeenAtMs - y.firstSeenAtMs))
+  }
+
+  /**
+   * Decides the claims restored from the store — a window may have closed, or enough
+   * verdicts arrived, while the node was down, and no new input need come to settle
+   * them — and arms the window timer. Does nothing in manual mode.
+   */
+  start (): void {
+    if (this.#config.isManual || this.#isStopped) return
+    this.tick()
   }
 
   stop (): void {
     this.#isStopped = true
     clearTimeout(this.#windowTimer)
+    this.#saveVerdicts([])
   }
 
   /** Proposes a fact to the whole mesh; returns its claim id. */
@@ -129,7 +146,9 @@ export class KnowledgeService {
     if (this.#touched.size === 0) return
     const ids = [...this.#touched]
     this.#touched.clear()
-    this.#apply(this.#ledger.evaluate(this.#context(), { claimIds: ids }))
+    const changes = this.#ledger.evaluate(this.#context(), { claimIds: ids })
+    this.#apply(changes)
+    this.#saveVerdicts(changes)
     this.#armWindowTimer()
   }
 
@@ -137,7 +156,9 @@ export class KnowledgeService {
   tick (): void {
     this.#drainDeferred()
     this.#touched.clear()
-    this.#apply(this.#ledger.evaluate(this.#context()))
+    const changes = this.#ledger.evaluate(this.#context())
+    this.#apply(changes)
+    this.#saveVerdicts(changes)
     this.#armWindowTimer()
   }
 
@@ -169,6 +190,10 @@ export class KnowledgeService {
       throw new InvalidEnvelopeError(`Cannot ${kind} "${claimId}": this node already gave the other verdict`, { reason: 'verdict_conflict' })
     }
     this.#ledger.setOwnVerdict(claimId, kind)
+    // Saved before it is signed and sent: a restarted node that forgot it could sign the other one.
+    const updated = this.#ledger.get(claimId)
+    if (updated !== undefined) this.#components.store.saveClaim(updated)
+    this.#unsaved.delete(claimId)
   }
 
   #take (envelope: BodyEnvelope): void {
@@ -190,6 +215,7 @@ export class KnowledgeService {
         const kind: VerdictKind = envelope.type === 'FACT_CONFIRM' ? 'confirm' : 'challenge'
         const result = this.#ledger.addVerdict(payload.fact_ref, { from, kind, msgId: envelope.msg_id, atMs: nowMs, ...('reason' in payload ? { reason: payload.reason } : {}) })
         this.#rememberVerdict(payload.fact_ref, envelope, result.outcome === 'equivocation')
+        if (result.outcome === 'recorded' || result.outcome === 'equivocation') this.#unsaved.add(payload.fact_ref)
         this.#touch(payload.fact_ref)
         return
       }
@@ -258,6 +284,16 @@ export class KnowledgeService {
       })
       this.#outcomeOf(claim, change)
     }
+  }
+
+  /** Saves the claims whose verdicts changed, except those `changes` already saved with their status. */
+  #saveVerdicts (changes: readonly ClaimStatusChange[]): void {
+    for (const change of changes) this.#unsaved.delete(change.claimId)
+    for (const id of this.#unsaved) {
+      const claim = this.#ledger.get(id)
+      if (claim !== undefined) this.#components.store.saveClaim(claim)
+    }
+    this.#unsaved.clear()
   }
 
   /** The trust consequences of a change, each at most once per claim. */

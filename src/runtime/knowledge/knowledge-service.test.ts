@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { SILENT_LOGGER } from '../../observability/logger.ts'
+import type { BodyEnvelope, CipEnvelope, FactConfirmPayload, FactProposePayload } from '../../protocol/envelope/types.ts'
+import type { TrustState } from '../../protocol/trust/index.ts'
+import { cipEnvelope, NOW, recordingEvents, SELF } from '../protocol-router/fixtures.test.ts'
+import { claimIdOf } from './claim-id.ts'
+import type { CausalMemoryEntry, ClaimStore } from './claim-store.ts'
+import { CHALLENGE_WINDOW_MS } from './constants.ts'
+import { DMP_TRACE, factOf } from './fixtures.test.ts'
+import { KnowledgeService } from './knowledge-service.ts'
+import type { KnowledgeServiceInit } from './knowledge-service.ts'
+import type { ClaimRecord } from './types.ts'
+
+const PROPOSER = 'c'.repeat(64)
+const ROOT_B = 'b'.repeat(64)
+const ROOT_D = 'd'.repeat(64)
+
+/** A claim store in memory that, like SQLite's, returns claims in id order and counts its writes. */
+function fakeStore (): ClaimStore & { saves: number, memory: CausalMemoryEntry[] } {
+  const claims = new Map<string, ClaimRecord>()
+  const store = {
+    saves: 0,
+    memory: [] as CausalMemoryEntry[],
+    loadClaims: () => [...claims.values()].sort((x, y) => x.id.localeCompare(y.id)).map((claim) => structuredClone(claim)),
+    saveClaim: (claim: ClaimRecord) => {
+      store.saves++
+      claims.set(claim.id, structuredClone(claim))
+    },
+    recordStatus: (claim: ClaimRecord, memory: 'accepted' | 'retracted' | undefined) => {
+      store.saveClaim(claim)
+      if (memory === 'accepted') store.memory.push({ claimId: claim.id, statement: claim.statement, domain: claim.domain, proposer: claim.proposer, acceptedAtMs: claim.statusSinceMs, retractedAtMs: null })
+    },
+    causalMemory: () => store.memory.map((entry) => ({ ...entry })),
+    saveDecision: () => {},
+    listDecisions: () => []
+  }
+  return store
+}
+
+/** A node's knowledge service over `store`: B and D are its pinned roots, the proposer is probing. */
+function harness (store: ClaimStore, init: KnowledgeServiceInit = { isManual: true }) {
+  let nowMs = NOW
+  const trust = new Map<string, TrustState>([[ROOT_B, 'trusted'], [ROOT_D, 'trusted'], [PROPOSER, 'probing']])
+  const events = recordingEvents()
+  let sent = 0
+  const service = new KnowledgeService({
+    self: SELF,
+    store,
+    broadcast: async (type, payload) => await Promise.resolve({ ...cipEnvelope(type, payload as never, SELF), msg_id: `own-${++sent}` } as BodyEnvelope),
+    trustOf: (fingerprint) => trust.get(fingerprint) ?? 'unknown',
+    isPinned: (fingerprint) => fingerprint === ROOT_B || fingerprint === ROOT_D,
+    isOverloaded: () => false,
+    onOutcome: () => {},
+    clock: { now: () => nowMs, monotonic: () => nowMs },
+    events,
+    logger: SILENT_LOGGER
+  }, init)
+  return { service, trust, events, advance: (ms: number) => { nowMs += ms } }
+}
+
+let msgCounter = 0
+
+/** The proposal of `statement` by the proposer; returns the envelope and the claim id. */
+function proposal (statement: string): { envelope: CipEnvelope<'FACT_PROPOSE'>, id: string } {
+  const payload: FactProposePayload = { fact: factOf(statement), dmp_trace: DMP_TRACE, causal_links: [] }
+  return { envelope: { ...cipEnvelope('FACT_PROPOSE', payload, PROPOSER), msg_id: `propose-${++msgCounter}` }, id: claimIdOf(statement, 'test') }
+}
+
+/** A confirmation of `claimId` by `from`. */
+function confirmation (claimId: string, from: string): CipEnvelope<'FACT_CONFIRM'> {
+  const payload: FactConfirmPayload = { fact_ref: claimId, decision: 'confirm', confidence: 1, notes: '' }
+  return { ...cipEnvelope('FACT_CONFIRM', payload, from), msg_id: `confirm-${++msgCounter}` }
+}
+
+/** A claim proposed and confirmed by both roots at the node on `store`, still inside its window. */
+function confirmedInsideWindow (store: ClaimStore, statement = 'the sky is blue'): string {
+  const { service } = harness(store)
+  const { envelope, id } = proposal(statement)
+  service.accept(envelope)
+  service.accept(confirmation(id, ROOT_B))
+  service.accept(confirmation(id, ROOT_D))
+  service.flush()
+  assert.equal(service.statusOf(id), 'pending', 'inside its challenge window')
+  return id
+}
+
+describe('KnowledgeService across a restart', () => {
+  test('verdicts that changed no status are saved with their batch: a restarted node still counts them', () => {
+    const store = fakeStore()
+    const id = confirmedInsideWindow(store)
+    const restarted = harness(store)
+    assert.deepEqual(restarted.service.claim(id)?.verdicts.map((verdict) => verdict.from), [ROOT_B, ROOT_D])
+    restarted.advance(CHALLENGE_WINDOW_MS)
+    restarted.service.tick()
+    assert.equal(restarted.service.statusOf(id), 'accepted')
+    assert.deepEqual(store.causalMemory().map((entry) => entry.claimId), [id])
+  })
+
+  test('a verdict that changes nothing is not written again', () => {
+    const store = fakeStore()
+    const id = confirmedInsideWindow(store)
+    const { service } = harness(store)
+    const saves = store.saves
+    service.accept(confirmation(id, ROOT_B))
+    service.flush()
+    assert.equal(store.saves, saves, 'a duplicate verdict is not saved')
+  })
+
+  test('start() decides the restored claims whose window closed while the node was down, with no new input', () => {
+    const store = fakeStore()
+    const id = confirmedInsideWindow(store)
+    const restarted = harness(store, {})
+    restarted.advance(CHALLENGE_WINDOW_MS)
+    restarted.service.start()
+    try {
+      assert.equal(restarted.service.statusOf(id), 'accepted')
+      assert.deepEqual(restarted.events.of('claim_status').map((event) => [event.claim_id, event.from, event.to]), [[id, 'pending', 'accepted']])
+    } finally {
+      restarted.service.stop()
+    }
+  })
+
+  test('start() does nothing in manual mode', () => {
+    const store = fakeStore()
+    const id = confirmedInsideWindow(store)
+    const restarted = harness(store)
+    restarted.advance(CHALLENGE_WINDOW_MS)
+    restarted.service.start()
+    assert.equal(restarted.service.statusOf(id), 'pending')
+  })
+
+  test('an accepted claim stays accepted after a restart that does not trust its confirmers yet', () => {
+    const store = fakeStore()
+    const id = confirmedInsideWindow(store)
+    const first = harness(store)
+    first.advance(CHALLENGE_WINDOW_MS)
+    first.service.tick()
+    assert.equal(first.service.statusOf(id), 'accepted')
+    const restarted = harness(store, {})
+    restarted.trust.set(ROOT_B, 'probing')
+    restarted.trust.set(ROOT_D, 'probing')
+    restarted.advance(CHALLENGE_WINDOW_MS)
+    restarted.service.start()
+    try {
+      assert.equal(restarted.service.statusOf(id), 'accepted')
+      assert.equal(restarted.service.claim(id)?.wasEverAccepted, true)
+      assert.deepEqual(restarted.events.of('claim_status'), [])
+    } finally {
+      restarted.service.stop()
+    }
+  })
+
+  test('this node\'s own verdict is saved before it is sent: a restarted node refuses the other one', async () => {
+    const store = fakeStore()
+    const { service } = harness(store)
+    const { envelope, id } = proposal('water is wet')
+    service.accept(envelope)
+    service.flush()
+    await service.confirm(id)
+    const restarted = harness(store)
+    assert.equal(restarted.service.claim(id)?.ownVerdict, 'confirm')
+    await assert.rejects(restarted.service.challenge(id), { name: 'InvalidEnvelopeError', reason: 'verdict_conflict' })
+  })
+
+  test('restored claims keep the order they were first seen in, whatever order the store returns them in', () => {
+    const store = fakeStore()
+    const { service, advance } = harness(store)
+    const statements = ['first seen', 'second seen', 'third seen', 'fourth seen']
+    for (const statement of statements) {
+      service.accept(proposal(statement).envelope)
+      advance(1)
+    }
+    service.flush()
+    const order = statements.map((statement) => claimIdOf(statement, 'test'))
+    assert.notDeepEqual(store.loadClaims().map((claim) => claim.id), order, 'the store returns them in another order')
+    assert.deepEqual(harness(store).service.claims().map((claim) => claim.id), order)
+  })
+})
