@@ -60,6 +60,8 @@ const COUNTER_HELP: Readonly<Record<CounterName, string>> = {
   web4_mesh_dropped_total: 'Mesh envelopes dropped, by reason',
   web4_mesh_lsa_refused_total: 'Link-state advertisements refused, by reason',
   web4_mesh_route_changes_total: 'Route table changes',
+  web4_mesh_receipts_total: 'Routed sends answered by a delivery receipt, by hops (1..16)',
+  web4_mesh_receipt_rtt_ms_total: 'Sum of send-to-receipt round trips in ms, by hops; divide by web4_mesh_receipts_total for the mean',
   web4_claims_status_changes_total: 'Claim status changes at this node, by the status entered',
   web4_runtime_dispatch_total: 'Envelopes dispatched by the ProtocolRouter, by protocol, type and result (ok, error, unrouted)',
   web4_runtime_dispatch_ms_total: 'Time spent in ProtocolRouter handlers, in ms, by protocol and type',

@@ -13,6 +13,8 @@ import type { RoutedHandshakeInit } from '../mesh/routed-handshake/routed-handsh
 import { MeshRouter } from '../mesh/router/mesh-router.ts'
 import type { DeliveryReceipt, MeshRouterInit } from '../mesh/router/mesh-router.ts'
 import { resolveDestination } from '../mesh/router/resolve-destination.ts'
+import { meshRttView, PathRttTable } from '../mesh/rtt/index.ts'
+import type { MeshRttEntry } from '../mesh/rtt/index.ts'
 import type { SequenceStore } from '../mesh/sequence-store.ts'
 import { TrustMeshService } from '../mesh/trust-mesh/trust-mesh-service.ts'
 import { buildBodyEnvelope } from '../mesh/envelope.ts'
@@ -97,6 +99,7 @@ export class Node implements MeshNode {
   readonly #router: MeshRouter
   readonly #routedHandshake: RoutedHandshakeService
   readonly #services = new Map<string, ServiceHandler>()
+  readonly #pathRtt = new PathRttTable()
   readonly #listeners = new Set<(message: DeliveredMessage) => void>()
   /** One seen-cache for every path an envelope can take in (direct links and the mesh). */
   readonly #replay: PersistentReplayCache
@@ -139,7 +142,8 @@ export class Node implements MeshNode {
       linkState: this.linkState,
       trustOf: (fingerprint) => parts.registry.trustOf(fingerprint),
       links: () => this.#handshake.handshakenPeers(),
-      replay: this.#replay
+      replay: this.#replay,
+      onReceipt: (receipt) => { this.#pathRtt.record(receipt.to, receipt.rttMs, receipt.hops.length, parts.clock.now()) }
     }, parts.router)
     this.#routedHandshake = new RoutedHandshakeService({
       ...common,
@@ -359,6 +363,19 @@ export class Node implements MeshNode {
 
   routes (): ReturnType<LinkStateService['routes']> {
     return this.linkState.routes()
+  }
+
+  meshRtt (): MeshRttEntry[] {
+    const { transport, supervisor } = this.#parts
+    const links = new Map(transport.links().map((link) => [link.fingerprint, link.peerId]))
+    return meshRttView({
+      routes: this.linkState.routes(),
+      linkRtt: (fingerprint) => {
+        const peerId = links.get(fingerprint)
+        return peerId === undefined ? undefined : supervisor.rttOf(peerId)
+      },
+      pathRtt: (fingerprint) => this.#pathRtt.get(fingerprint)
+    })
   }
 
   queuedBytes (channel: ChannelName): number {

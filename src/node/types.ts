@@ -7,6 +7,7 @@ import type { LinkStateService, LinkStateServiceInit } from '../mesh/link-state/
 import type { PeerRegistry, PeerRow } from '../mesh/peers/index.ts'
 import type { RoutedHandshakeInit } from '../mesh/routed-handshake/routed-handshake.ts'
 import type { DeliveryReceipt, MeshRouterInit } from '../mesh/router/mesh-router.ts'
+import type { MeshRttEntry } from '../mesh/rtt/index.ts'
 import type { BodyOptions } from '../mesh/envelope.ts'
 import type { EventLog } from '../observability/event-log.ts'
 import type { Logger } from '../observability/logger.ts'
@@ -131,6 +132,8 @@ export interface MeshNode {
   onMessage: (listener: (message: DeliveredMessage) => void) => () => void
   /** Routes, for `/v1/routes` and `inspect`. */
   routes: () => ReturnType<LinkStateService['routes']>
+  /** Round trips to every destination routed to: link heartbeat, advertised path cost, measured send → receipt (`/v1/routes`). */
+  meshRtt: () => MeshRttEntry[]
   /** Bytes waiting in the send queues of `channel`, summed over every link (the `web4_transport_queue_bytes` gauge). */
   queuedBytes: (channel: ChannelName) => number
   /** The link-state database, for `topology`. */

@@ -19,6 +19,8 @@ export const COUNTERS = {
   web4_mesh_dropped_total: ['reason'],
   web4_mesh_lsa_refused_total: ['reason'],
   web4_mesh_route_changes_total: [],
+  web4_mesh_receipts_total: ['hops'],
+  web4_mesh_receipt_rtt_ms_total: ['hops'],
   web4_claims_status_changes_total: ['to'],
   web4_runtime_dispatch_total: ['protocol', 'type', 'result'],
   web4_runtime_dispatch_ms_total: ['protocol', 'type'],

@@ -119,14 +119,16 @@ describe('observability of a 3-node line', { timeout: 120_000 }, () => {
     assert.match(script.stdout, /: 3 nodes, 2 active links, 0 inactive\n/)
   })
 
-  it('web4mesh inspect shows the peers with trust and RTT, and routes direct or via bob', async () => {
+  it('web4mesh inspect shows the peers with trust and RTT, and routes direct or via bob with the RTT their deliveries measured', async () => {
+    const sent = await runCli(['send', '--data', a.options.dataDir, '--to', 'cat', '--type', 'INTENT', '--payload', '{"goal":"ask","topic":"rtt","priority":"normal","context":""}'])
+    assert.equal(sent.code, 0, sent.stderr)
     const run = await runCli(['inspect', '--data', a.options.dataDir])
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stdout, new RegExp(`^agent +ann\nfingerprint +${a.info.fingerprint}\n`))
     assert.match(run.stdout, /\npeers \(2\)\nAGENT +FINGERPRINT +TRUST +LINK +RTT P50 MS +RTT P95 MS\n/)
     assert.match(run.stdout, /\nbob +[0-9a-f]{12} +probing +direct (inbound|outbound) +\d+\.\d\d +\d+\.\d\d\n/)
     assert.match(run.stdout, /\ncat +[0-9a-f]{12} +probing +routed +- +-\n/)
-    assert.match(run.stdout, /\nroutes \(2\)\n[^\n]+\nbob +[0-9a-f]{12} +direct +1 +[\d.]+\ncat +[0-9a-f]{12} +via bob +2 +[\d.]+\n/)
+    assert.match(run.stdout, /\nroutes \(2\)\n[^\n]+E2E P95 MS\nbob +[0-9a-f]{12} +direct +1 +[\d.]+ +(-|[\d.]+) +(-|[\d.]+)\ncat +[0-9a-f]{12} +via bob +2 +[\d.]+ +[\d.]+ +[\d.]+\n/)
     assert.match(run.stdout, /\nrecent events \(\d+\)\nSEQ +TIME \(UTC\) +TYPE +PEER +DETAILS\n/)
     assert.match(run.stdout, /\nclaims \(0\)\nID +STATUS +DOMAIN +STATEMENT\n/)
     const json = await runCli(['inspect', '--data', a.options.dataDir, '--json', '--events', '5'])

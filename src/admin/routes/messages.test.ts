@@ -115,9 +115,9 @@ describe('GET /v1/routes and POST /v1/messages through the admin server', () => 
     assert.ok(Array.isArray(body))
     assert.equal(body.length, 1)
     const route = body[0] as Record<string, unknown>
-    assert.deepEqual({ ...route, cost_ms: typeof route.cost_ms, smoothed_cost_ms: typeof route.smoothed_cost_ms }, {
+    assert.deepEqual({ ...route, cost_ms: typeof route.cost_ms, smoothed_cost_ms: typeof route.smoothed_cost_ms, link_rtt: typeof route.link_rtt }, {
       destination: fingerprint, agent_id: 'beta', next_hop: fingerprint, next_hop_agent_id: 'beta', is_direct: true,
-      path: [fingerprint], cost_ms: 'number', smoothed_cost_ms: 'number'
+      path: [fingerprint], cost_ms: 'number', smoothed_cost_ms: 'number', link_rtt: 'object', measured_rtt: null
     })
     assert.equal((await call('/v1/routes', { token: 'ef'.repeat(32) })).status, 401)
   })
@@ -130,6 +130,10 @@ describe('GET /v1/routes and POST /v1/messages through the admin server', () => 
     assert.deepEqual(receipt.hops, [beta.identity.fingerprint])
     assert.equal(typeof receipt.rtt_ms, 'number')
     assert.deepEqual(Object.keys(receipt).sort(), ['hops', 'rtt_ms', 'to'])
+    const [route] = (await call('/v1/routes')).body as Array<{ measured_rtt: { samples: number, hops: number, p50_ms: number } | null }>
+    assert.deepEqual([route?.measured_rtt?.samples, route?.measured_rtt?.hops], [1, 1], 'the receipt is the first end-to-end RTT sample')
+    assert.equal(route?.measured_rtt?.p50_ms, Math.round(receipt.rtt_ms * 1000) / 1000)
+    assert.equal(alpha.metrics.value('web4_mesh_receipts_total', { hops: '1' }), 1)
   })
 
   it('POST /v1/messages answers a SERVICE_INVOKE with the service\'s result', async () => {

@@ -1,7 +1,7 @@
 /**
  * `web4mesh inspect --data DIR [--json]` (DESIGN §4): what the running node knows —
- * identity, peers (trust, link state, RTT p50/p95), routes ("direct" or "via <agent>"),
- * claims (once the node serves `/v1/claims`) and recent events. Tables for people
+ * identity, peers (trust, link state, RTT p50/p95), routes ("direct" or "via <agent>",
+ * with the end-to-end RTT its deliveries measured), claims and recent events. Tables for people
  * (peers and routes sorted by agent id), one JSON object with the API's answers with `--json`.
  */
 import type { Command } from 'commander'
@@ -31,7 +31,16 @@ interface PeerJson {
   link: { is_linked: boolean, direction: string | null, is_handshaken: boolean }
   rtt: RttJson | null
 }
-interface RouteJson { destination: string, agent_id: string | null, next_hop: string, next_hop_agent_id: string | null, is_direct: boolean, path: string[], cost_ms: number }
+interface RouteJson {
+  destination: string
+  agent_id: string | null
+  next_hop: string
+  next_hop_agent_id: string | null
+  is_direct: boolean
+  path: string[]
+  cost_ms: number
+  measured_rtt?: { p50_ms: number, p95_ms: number } | null
+}
 interface EventJson { seq: number, event_type: string, peer: string | null, payload: Record<string, unknown>, occurred_at: string }
 
 /** Everything `inspect` shows; `claims` only when the node serves them. */
@@ -97,8 +106,9 @@ export function renderInspection (inspection: Inspection): string {
       peer.agent_id === '' ? null : peer.agent_id, peer.fingerprint.slice(0, 12), `${peer.trust}${peer.is_pinned ? ' (pinned)' : ''}`, linkOf(peer),
       peer.rtt?.p50_ms.toFixed(2), peer.rtt?.p95_ms.toFixed(2)
     ]), { rightAligned: ['rtt p50 ms', 'rtt p95 ms'] })}`,
-    `routes (${inspection.routes.length})\n${formatTable(['destination', 'fingerprint', 'route', 'hops', 'cost ms'], sortedBy(inspection.routes, (route) => [nameOf(route.destination), route.destination]).map((route) => [
-      nameOf(route.destination), route.destination.slice(0, 12), route.is_direct ? 'direct' : `via ${nameOf(route.next_hop)}`, route.path.length, route.cost_ms.toFixed(2)
+    `routes (${inspection.routes.length})\n${formatTable(['destination', 'fingerprint', 'route', 'hops', 'cost ms', 'e2e p50 ms', 'e2e p95 ms'], sortedBy(inspection.routes, (route) => [nameOf(route.destination), route.destination]).map((route) => [
+      nameOf(route.destination), route.destination.slice(0, 12), route.is_direct ? 'direct' : `via ${nameOf(route.next_hop)}`, route.path.length, route.cost_ms.toFixed(2),
+      route.measured_rtt?.p50_ms.toFixed(2), route.measured_rtt?.p95_ms.toFixed(2)
     ]), { rightAligned: ['cost ms'] })}`
   ]
   if (inspection.claims !== undefined) sections.push(`claims (${inspection.claims.length})\n${formatTable(['id', 'status', 'domain', 'statement'], inspection.claims.map(claimRow))}`)

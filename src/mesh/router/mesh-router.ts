@@ -71,6 +71,8 @@ export interface MeshRouterComponents {
   events: MeshEvents
   logger: Logger
   metrics?: MeshMetrics
+  /** Told of every send that got its receipt (the mesh RTT table); an exception it throws is logged. */
+  onReceipt?: (receipt: DeliveryReceipt) => void
 }
 
 export interface MeshRouterInit {
@@ -343,8 +345,23 @@ export class MeshRouter {
     clearTimeout(pending.timer)
     clearTimeout(pending.retryTimer)
     clearInterval(pending.retransmitTimer)
-    if (error !== undefined) pending.reject(error)
-    else if (receipt !== undefined) pending.resolve(receipt)
+    if (error !== undefined) {
+      pending.reject(error)
+    } else if (receipt !== undefined) {
+      this.#tellReceipt(receipt)
+      pending.resolve(receipt)
+    }
+  }
+
+  #tellReceipt (receipt: DeliveryReceipt): void {
+    const hops = String(Math.min(receipt.hops.length, this.#config.maxHops))
+    this.#components.metrics?.increment('web4_mesh_receipts_total', { hops })
+    this.#components.metrics?.increment('web4_mesh_receipt_rtt_ms_total', { hops }, receipt.rttMs)
+    try {
+      this.#components.onReceipt?.(receipt)
+    } catch (err) {
+      this.#log.warn({ err: (err as Error).message }, 'receipt listener threw')
+    }
   }
 
   #forward (carrier: MeshEnvelope, nextHop: string, from: LinkInfo): void {
