@@ -442,6 +442,32 @@ describe('LinkStateService routes and database', () => {
     assert.deepEqual(changes, [1, 2], 'listeners hear every recomputation')
   })
 
+  it('LinkStateService.onLsa() recomputes once for a burst of LSAs in one turn; a read of the routes in between sees them', async (t) => {
+    enableTimers(t)
+    const harness = harnessOf()
+    harness.service.start()
+    const changes: number[] = []
+    harness.service.onChange(() => { changes.push(harness.service.routes().length) })
+    harness.service.onLsa(linkOf(BOB), bobLsa(harness))
+    harness.service.onLsa(linkOf(BOB), erinLsa(harness))
+    assert.deepEqual(changes, [], 'nothing recomputed inside the burst')
+    await Promise.resolve()
+    assert.deepEqual(changes, [2], 'one recomputation for both')
+    harness.service.onLsa(linkOf(BOB), erinLsa(harness, 2))
+    assert.equal(harness.service.nextHop(ERIN.fingerprint), BOB.fingerprint, 'a read recomputes first')
+  })
+
+  it('LinkStateService.onLsa() takes an exact copy of the stored LSA without checking it again', (t) => {
+    enableTimers(t)
+    const harness = harnessOf({ neighbours: [neighbourOf(BOB), neighbourOf(CAROL)] })
+    harness.service.start()
+    const erin = erinLsa(harness)
+    harness.service.onLsa(linkOf(BOB), erin)
+    harness.clock.ms += LSA_MAX_AGE_MS + 10 * 60_000
+    harness.service.onLsa(linkOf(CAROL), structuredClone(erin))
+    assert.throws(() => { harness.service.onLsa(linkOf(CAROL), { ...structuredClone(erin), addresses: ['/memory/elsewhere'] }) }, { name: 'TimestampError' }, 'anything else is checked in full')
+  })
+
   it('LinkStateService ages out an origin not refreshed for the max age and recomputes routes', (t) => {
     enableTimers(t)
     const harness = harnessOf()

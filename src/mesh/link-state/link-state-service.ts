@@ -7,6 +7,7 @@
  * neighbours, ages entries out, withdraws its own LSA at shutdown, and recomputes routes
  * (with hysteresis) whenever the database changes.
  */
+import { isDeepStrictEqual } from 'node:util'
 import type { Clock } from '../../config/clock.ts'
 import type { MeshEvents } from '../../observability/events.ts'
 import type { Logger } from '../../observability/logger.ts'
@@ -97,6 +98,8 @@ export class LinkStateService implements LinkStateView {
   #triggerTimer: NodeJS.Timeout | undefined
   #tickTimer: NodeJS.Timeout | undefined
   #isStopped = false
+  /** LSAs changed the database since the routes were last computed. */
+  #isDirty = false
 
   constructor (components: LinkStateServiceComponents, init: LinkStateServiceInit = {}) {
     this.#components = components
@@ -136,6 +139,7 @@ export class LinkStateService implements LinkStateView {
   }
 
   nextHop (fingerprint: string): string | undefined {
+    this.#recomputeIfDirty()
     return this.#routes.nextHop(fingerprint)
   }
 
@@ -150,6 +154,7 @@ export class LinkStateService implements LinkStateView {
 
   /** Every route, for `/v1/routes` and `inspect`. */
   routes (): ReturnType<RouteTable['routes']> {
+    this.#recomputeIfDirty()
     return this.#routes.routes()
   }
 
@@ -182,6 +187,9 @@ export class LinkStateService implements LinkStateView {
    * @throws {BackpressureError} when its origin sends more than one per `minIntervalMs`
    */
   onLsa (link: LinkInfo, value: unknown): void {
+    // A flooded copy of exactly what is stored changes nothing: skip its signature check.
+    const origin = typeof value === 'object' && value !== null ? (value as { origin?: unknown }).origin : undefined
+    if (typeof origin === 'string' && isDeepStrictEqual(this.#lsdb.get(origin), value)) return
     const nowMs = this.#components.clock.now()
     const lsa = openLsa(value as object, { nowMs, maxAgeMs: this.#config.maxAgeMs })
     if (lsa.origin === this.#components.identity.fingerprint) {
@@ -195,7 +203,7 @@ export class LinkStateService implements LinkStateView {
       case 'withdrawn':
         this.#rateCheck(lsa)
         this.#flood(lsa, link.peerId)
-        this.#recompute()
+        this.#recomputeSoon()
         if (!lsa.withdrawn) this.#components.onAccepted?.(lsa)
         return
       case 'duplicate':
@@ -274,7 +282,22 @@ export class LinkStateService implements LinkStateView {
     })
   }
 
+  /**
+   * Recomputes once for a burst of LSAs (a flood delivers many in one turn of the event
+   * loop); reads of the routes before then recompute first, so they never see stale routes.
+   */
+  #recomputeSoon (): void {
+    if (this.#isDirty) return
+    this.#isDirty = true
+    queueMicrotask(() => { this.#recomputeIfDirty() })
+  }
+
+  #recomputeIfDirty (): void {
+    if (this.#isDirty) this.#recompute()
+  }
+
   #recompute (): void {
+    this.#isDirty = false
     const self = this.#components.identity.fingerprint
     const graph = buildGraph(this.lsas(), { self, exclude: (fingerprint) => this.#components.trustOf(fingerprint) === 'blacklisted' })
     const changes = this.#routes.update(shortestPaths(graph, self), this.#components.clock.monotonic())

@@ -180,11 +180,11 @@ describe('ReputationLedger.evaluate() sustained_refutation (SPEC §15.7)', () =>
   it('blacklists a peer whose refuted actions outnumber its good ones over the window', () => {
     const ledger = new ReputationLedger()
     uphold(ledger, T0, 2)
-    for (let i = 0; i <= 10; i += 2) refute(ledger, T0 + i * 1_000)
+    for (let i = 0; i <= 10; i++) refute(ledger, T0 + i * 1_000)
     const [proposal] = ledger.evaluate(PEER, { trust: 'untrusted', nowMs: T0 + 10_000 })
     assert.equal(proposal?.event, 'sustained_refutation')
     assert.equal(proposal.rule, 'sustained_refuted_majority')
-    assert.match(proposal.reason, /6 refuted against 2 upheld/)
+    assert.match(proposal.reason, /11 refuted against 2 upheld/)
     assert.equal(transitionTrust('untrusted', proposal.event).to, 'blacklisted')
   })
 

@@ -20,11 +20,14 @@ export const TRUSTED_WEIGHT = 1
  * Weight of a verdict from a pinned root that is `trusted` here (SPEC §15.4: "pinned
  * roots … weigh most"). A human vouched for roots and they are never demoted
  * automatically (SPEC §15.8), so one root's challenge holds a claim `disputed` against
- * up to five ordinary confirmers (a clear win needs 2 × 3 = 6): the "root veto" that
- * TrustBench's calibration credits with cutting its worst cell's false acceptance from
- * 2.4 % to 0.1 %.
+ * up to nine ordinary confirmers (a clear win needs 2 × 5 = 10). Five, not three: with
+ * three, ten colluding identities that farmed `trusted` (TrustBench S4 m = 0.4, S5)
+ * stalemated the three roots' side (17 against 10: no clear 2× win), so no lie was ever
+ * refuted, nobody was demoted, and slander kept honest claims `disputed` at the roots
+ * for the rest of the run; with five, recovery takes 3 rounds and no scenario's false
+ * acceptance rose (TrustBench quick tier, `docs/BENCHMARKS.md`).
  */
-export const PINNED_ROOT_WEIGHT = 3
+export const PINNED_ROOT_WEIGHT = 5
 
 /**
  * Weight of this node's own verification (SPEC §15.4: "this node's own verification

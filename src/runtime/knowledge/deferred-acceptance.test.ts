@@ -12,9 +12,9 @@ import { ACCEPTANCE_RULES, CLAIM_STATUSES } from './types.ts'
 import type { AcceptanceDecision, AcceptanceRule, ClaimStatus, VerdictKind } from './types.ts'
 
 const PROPERTY_OPTIONS = { seed: 20261126, numRuns: 500 }
-/** Trusted peers A–F, root R, probing Q, untrusted X, blacklisted Z; proposer P probing. */
+/** Trusted peers A–J, root R, probing Q, untrusted X, blacklisted Z; proposer P probing. */
 const TRUST: Record<string, TrustState> = {
-  P: 'probing', A: 'trusted', B: 'trusted', C: 'trusted', D: 'trusted', E: 'trusted', F: 'trusted', R: 'trusted',
+  P: 'probing', A: 'trusted', B: 'trusted', C: 'trusted', D: 'trusted', E: 'trusted', F: 'trusted', G: 'trusted', H: 'trusted', I: 'trusted', J: 'trusted', R: 'trusted',
   Q: 'probing', X: 'untrusted', Z: 'blacklisted'
 }
 const AFTER = contextOf(TRUST, { nowMs: 10_000, pinned: ['R'] })
@@ -126,8 +126,8 @@ describe('decideClaimStatus() rule 5: after the window, with counted challenges'
     ['4 confirm vs 1 challenge', ['A', 'B', 'C', 'D'], ['E'], undefined, 'accepted', 'majority_confirms'],
     ['2 confirm vs 1 challenge', ['A', 'B'], ['C'], undefined, 'disputed', 'no_clear_majority'],
     ['3 confirm vs 1 challenge', ['A', 'B', 'C'], ['D'], undefined, 'accepted', 'majority_confirms'],
-    ['5 confirm vs a root challenge', ['A', 'B', 'C', 'D', 'E'], ['R'], undefined, 'disputed', 'no_clear_majority'],
-    ['6 confirm vs a root challenge', ['A', 'B', 'C', 'D', 'E', 'F'], ['R'], undefined, 'accepted', 'majority_confirms'],
+    ['9 confirm vs a root challenge', ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I'], ['R'], undefined, 'disputed', 'no_clear_majority'],
+    ['10 confirm vs a root challenge', ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H', 'I', 'J'], ['R'], undefined, 'accepted', 'majority_confirms'],
     ['no confirm vs 2 challenges', [], ['A', 'B'], undefined, 'rejected', 'majority_refutes'],
     ['no confirm vs 1 challenge', [], ['A'], undefined, 'disputed', 'no_clear_majority'],
     ['a root challenge vs 1 confirm', ['A'], ['R'], undefined, 'rejected', 'majority_refutes'],
@@ -183,7 +183,7 @@ describe('the decision tables', () => {
     assert.equal(nextClaimStatus('pending', decision('accepted')), 'accepted')
   })
   it('weigh roots and the own verification above a trusted peer; quorum is 2', () => {
-    assert.deepEqual([TRUSTED_WEIGHT, PINNED_ROOT_WEIGHT, OWN_VERIFICATION_WEIGHT], [1, 3, 3])
+    assert.deepEqual([TRUSTED_WEIGHT, PINNED_ROOT_WEIGHT, OWN_VERIFICATION_WEIGHT], [1, 5, 3])
     assert.equal(MIN_TRUSTED_CONFIRMATIONS, 2)
     assert.equal(CHALLENGE_WINDOW_MS, 2_000)
   })

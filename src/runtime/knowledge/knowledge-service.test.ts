@@ -9,7 +9,7 @@ import type { CausalMemoryEntry, ClaimStore } from './claim-store.ts'
 import { CHALLENGE_WINDOW_MS } from './constants.ts'
 import { DMP_TRACE, factOf } from './fixtures.test.ts'
 import { KnowledgeService } from './knowledge-service.ts'
-import type { KnowledgeServiceInit } from './knowledge-service.ts'
+import type { KnowledgeOutcome, KnowledgeServiceInit } from './knowledge-service.ts'
 import type { ClaimRecord } from './types.ts'
 
 const PROPOSER = 'c'.repeat(64)
@@ -39,7 +39,7 @@ function fakeStore (): ClaimStore & { saves: number, memory: CausalMemoryEntry[]
 }
 
 /** A node's knowledge service over `store`: B and D are its pinned roots, the proposer is probing. */
-function harness (store: ClaimStore, init: KnowledgeServiceInit = { isManual: true }) {
+function harness (store: ClaimStore, init: KnowledgeServiceInit = { isManual: true }, onOutcome: (outcome: KnowledgeOutcome) => void = () => {}) {
   let nowMs = NOW
   const trust = new Map<string, TrustState>([[ROOT_B, 'trusted'], [ROOT_D, 'trusted'], [PROPOSER, 'probing']])
   const events = recordingEvents()
@@ -51,7 +51,7 @@ function harness (store: ClaimStore, init: KnowledgeServiceInit = { isManual: tr
     trustOf: (fingerprint) => trust.get(fingerprint) ?? 'unknown',
     isPinned: (fingerprint) => fingerprint === ROOT_B || fingerprint === ROOT_D,
     isOverloaded: () => false,
-    onOutcome: () => {},
+    onOutcome,
     clock: { now: () => nowMs, monotonic: () => nowMs },
     events,
     logger: SILENT_LOGGER
@@ -175,5 +175,25 @@ describe('KnowledgeService across a restart', () => {
     const order = statements.map((statement) => claimIdOf(statement, 'test'))
     assert.notDeepEqual(store.loadClaims().map((claim) => claim.id), order, 'the store returns them in another order')
     assert.deepEqual(harness(store).service.claims().map((claim) => claim.id), order)
+  })
+
+  test('the trust mesh hears a pass\'s outcomes only once every change of the pass is recorded', () => {
+    const store = fakeStore()
+    const seenAtOutcome: Array<Array<string | undefined>> = []
+    const ids: string[] = []
+    const { service, advance } = harness(store, { isManual: true }, (outcome) => {
+      if (outcome.kind === 'accepted') seenAtOutcome.push(ids.map((id) => store.loadClaims().find((claim) => claim.id === id)?.status))
+    })
+    for (const statement of ['ice floats', 'salt dissolves']) {
+      const { envelope, id } = proposal(statement)
+      ids.push(id)
+      service.accept(envelope)
+      service.accept(confirmation(id, ROOT_B))
+      service.accept(confirmation(id, ROOT_D))
+    }
+    service.flush()
+    advance(CHALLENGE_WINDOW_MS)
+    service.tick()
+    assert.deepEqual(seenAtOutcome, [['accepted', 'accepted'], ['accepted', 'accepted']], 'an outcome that demotes a proposer cannot land between two changes decided on one trust view')
   })
 })

@@ -269,7 +269,14 @@ export class KnowledgeService {
     }
   }
 
+  /**
+   * Records every change of one evaluation pass, then tells the trust mesh their
+   * outcomes. Every change of a pass was decided against one trust snapshot; an outcome
+   * that moved trust midway (a proposer demoted by its third refutation) would otherwise
+   * leave later changes of the same pass recorded under a view that no longer holds.
+   */
   #apply (changes: readonly ClaimStatusChange[]): void {
+    const outcomes: Array<() => void> = []
     for (const change of changes) {
       const claim = this.#ledger.get(change.claimId)
       if (claim === undefined) continue
@@ -282,8 +289,9 @@ export class KnowledgeService {
         trusted_confirmers: change.decision.trustedConfirmers.length, trusted_challengers: change.decision.trustedChallengers.length,
         statement: claim.statement.slice(0, 120)
       })
-      this.#outcomeOf(claim, change)
+      outcomes.push(() => { this.#outcomeOf(claim, change) })
     }
+    for (const tell of outcomes) tell()
   }
 
   /** Saves the claims whose verdicts changed, except those `changes` already saved with their status. */
