@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander'
 import packageJson from '../../package.json' with { type: 'json' }
 import { exitCodeOf, formatErrorLine, USAGE_EXIT_CODE } from './cli-error.ts'
 import { registerClaim } from './commands/claim.ts'
+import { registerDemo } from './commands/demo.ts'
 import { registerEnvelope } from './commands/envelope.ts'
 import { registerInit } from './commands/init.ts'
 import { registerInspect } from './commands/inspect.ts'
@@ -30,6 +31,7 @@ export function createProgram (): Command {
   registerClaim(program)
   registerTrust(program)
   registerEnvelope(program)
+  registerDemo(program)
   return program
 }
 
