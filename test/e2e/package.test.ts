@@ -43,4 +43,10 @@ describe('the packed package', { timeout: 240_000 }, () => {
     assert.match(result.fingerprint, /^[0-9a-f]{64}$/)
     assert.equal(result.open, 'function')
   })
+
+  it('runs as `npx web4mesh` inside the repository, as the README shows (the built entry is executable)', async () => {
+    const help = await run('npx', ['--no-install', 'web4mesh', '--help'], { cwd: repo, timeout: 60_000 })
+    assert.match(help.stdout, /Usage: web4mesh/)
+    assert.match(help.stdout, /demo/)
+  })
 })
