@@ -39,6 +39,7 @@ import { generateKeyPairIdentity } from '../src/protocol/identity/index.ts'
 import { encodeFrame } from '../src/transport/framing/frame-codec.ts'
 import type { BenchRow } from './measure.ts'
 import { plainNode, readFrames, RELAY_PROTOCOL } from './routing-peer.ts'
+import { seededRandom } from '../test/helpers/seeded-random.ts'
 
 const LOOPBACK = '/ip4/127.0.0.1/tcp/0'
 const PEER_SCRIPT = join(import.meta.dirname, 'routing-peer.ts')
@@ -407,18 +408,6 @@ async function rerouteRow (): Promise<BenchRow> {
   const figures: number[] = []
   for (let run = 0; run < REROUTE_RUNS; run++) figures.push(await rerouteOnce(run))
   return { name: `reroute after the relay is SIGSTOPped, diamond, median of ${REROUTE_RUNS} (ms)`, rate: median(figures), unit: 'ms' }
-}
-
-/** A seeded 32-bit PRNG (mulberry32), so the benchmark graph is the same in every run. */
-function seededRandom (seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32
-  }
 }
 
 /**

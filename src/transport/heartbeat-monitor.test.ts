@@ -57,7 +57,8 @@ describe('HeartbeatMonitor.check()', () => {
   it('finds a peer dead with 3 missed pings and no byte read for 3 s', () => {
     const monitor = monitorAt0()
     for (const t of [0, 1000, 2000]) monitor.pingSent(t, t)
-    assert.deepEqual(monitor.check(2999), { isDead: false, misses: 2, msSinceRead: 2999 })
+    assert.deepEqual(monitor.check(2499), { isDead: false, misses: 2, msSinceRead: 2499 })
+    assert.deepEqual(monitor.check(2999), { isDead: false, misses: 3, msSinceRead: 2999 }, 'three misses, but bytes read 3 s ago')
     assert.deepEqual(monitor.check(3000), { isDead: true, misses: 3, msSinceRead: 3000 })
   })
 
@@ -67,11 +68,12 @@ describe('HeartbeatMonitor.check()', () => {
     assert.deepEqual(monitor.check(60_000), { isDead: false, misses: 1, msSinceRead: 60_000 })
   })
 
-  it('counts a ping as missed only once a full interval has passed without its pong', () => {
+  it('counts a ping as missed once half an interval has passed without its pong, so the next beat counts it even a little early', () => {
     const monitor = new HeartbeatMonitor({ intervalMs: 500, openedAtMs: 0 })
     monitor.pingSent(1, 100)
-    assert.equal(monitor.check(599).misses, 0)
-    assert.equal(monitor.check(600).misses, 1)
+    assert.equal(monitor.check(349).misses, 0)
+    assert.equal(monitor.check(350).misses, 1)
+    assert.equal(monitor.check(598).misses, 1, 'the next beat, 2 ms early')
   })
 
   it('starts the read clock at the first call when openedAtMs is not given', () => {
@@ -101,8 +103,40 @@ describe('HeartbeatMonitor.check()', () => {
     }), { seed: SEED, numRuns: 60 })
   })
 
-  it('finds a peer silent from the start dead at 4 s', () => {
-    assert.deepEqual(simulateSilence({ rttMs: 10, silentFromMs: 0, checkEveryMs: 1 }), { deadAtMs: 4000, lastReadMs: 0 })
+  it('finds a peer silent from the start dead at 4 s when checked every second, and never before 3 s', () => {
+    assert.deepEqual(simulateSilence({ rttMs: 10, silentFromMs: 0, checkEveryMs: 1000 }), { deadAtMs: 4000, lastReadMs: 0 })
+    assert.deepEqual(simulateSilence({ rttMs: 10, silentFromMs: 0, checkEveryMs: 1 }), { deadAtMs: 3500, lastReadMs: 0 })
+  })
+
+  it('finds a silent peer dead by the 4th beat after its last byte when the beats fire a little early or late (property)', () => {
+    // The supervisor's beat: check, then ping, on a timer whose intervals, measured on the
+    // monotonic clock, come out a few ms short or up to 300 ms long.
+    const scenario = fc.record({
+      rttMs: fc.integer({ min: 0, max: 900 }),
+      silentBeat: fc.integer({ min: 1, max: 6 }),
+      intervalsMs: fc.array(fc.integer({ min: 995, max: 1300 }), { minLength: 16, maxLength: 16 })
+    })
+    fc.assert(fc.property(scenario, ({ rttMs, silentBeat, intervalsMs }) => {
+      const monitor = monitorAt0()
+      let lastReadMs = 0
+      let lastReadBeat = 0
+      let atMs = 0
+      for (const [beat, intervalMs] of intervalsMs.entries()) {
+        atMs += intervalMs
+        if (monitor.check(atMs).isDead) {
+          assert.ok(beat >= silentBeat, `dead at beat ${beat}, before the silence at beat ${silentBeat}`)
+          assert.ok(beat - lastReadBeat <= 4, `dead at beat ${beat}, ${beat - lastReadBeat} beats after the last byte`)
+          return
+        }
+        monitor.pingSent(beat, atMs)
+        if (beat < silentBeat) {
+          monitor.pongReceived(beat, atMs + rttMs)
+          lastReadMs = atMs + rttMs
+          lastReadBeat = beat
+        }
+      }
+      assert.fail(`a peer silent since ${lastReadMs} ms was never found dead`)
+    }), { seed: SEED, numRuns: 200 })
   })
 
   it('is dead only with enough misses and a stale read, and never while bytes arrive (property)', () => {
@@ -188,8 +222,8 @@ describe('HeartbeatMonitor.pingSent()', () => {
     const monitor = monitorAt0()
     monitor.pingSent(1, 0)
     monitor.pingSent(1, 900)
-    assert.equal(monitor.check(1500).misses, 0)
-    assert.equal(monitor.pongReceived(1, 1500), 600)
+    assert.equal(monitor.check(1300).misses, 0)
+    assert.equal(monitor.pongReceived(1, 1300), 400)
   })
 
   it('rejects invalid options with a RangeError naming the field', () => {

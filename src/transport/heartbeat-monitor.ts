@@ -110,8 +110,12 @@ export class HeartbeatMonitor {
   check (atMs: number): HeartbeatStatus {
     this.#lastReadAtMs ??= atMs
     let misses = this.#droppedUnanswered
+    // A ping is missed when the next check finds it unanswered. Checks come once per
+    // interval on a timer that fires late or (measured on the monotonic clock) a little
+    // early, so "a full interval old" would be a coin toss at every beat and could add a
+    // beat to the detection; half an interval tells a ping of an earlier beat from none.
     for (const sentAtMs of this.#outstanding.values()) {
-      if (atMs - sentAtMs >= this.#config.intervalMs) misses++
+      if (atMs - sentAtMs >= this.#config.intervalMs / 2) misses++
     }
     const msSinceRead = Math.max(0, atMs - this.#lastReadAtMs)
     return {

@@ -6,6 +6,7 @@
  */
 import { connect, createServer } from 'node:net'
 import type { Server, Socket } from 'node:net'
+import { seededRandom } from './seeded-random.ts'
 
 export interface DelayProxyOptions {
   /** Where connections are relayed to. */
@@ -29,21 +30,9 @@ export interface DelayProxy {
   close: () => Promise<void>
 }
 
-/** A small seeded PRNG (mulberry32) so runs are repeatable. */
-function seeded (seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 /** Starts a relay on 127.0.0.1. */
 export async function startDelayProxy (options: DelayProxyOptions): Promise<DelayProxy> {
-  const random = seeded(options.seed ?? 1)
+  const random = seededRandom(options.seed ?? 1)
   const sockets = new Set<Socket>()
   let isCut = false
   const delayOf = (): number => Math.max(0, options.delayMs + (random() * 2 - 1) * (options.jitterMs ?? 0))

@@ -354,15 +354,19 @@ describe('LinkStateService.onLsa()', () => {
     assert.deepEqual(lsasSent(harness, mark).map(({ peerId }) => peerId), [peerIdOf(BOB), peerIdOf(DAVE)])
   })
 
-  it('LinkStateService.onLsa() counts a stale LSA and floods nothing', (t) => {
+  it('LinkStateService.onLsa() refuses a stale LSA as a typed ReplayError (envelope_rejected), counts it and floods nothing', (t) => {
     enableTimers(t)
     const harness = harnessOf({ neighbours: [neighbourOf(BOB), neighbourOf(CAROL)] })
     harness.service.start()
     harness.service.onLsa(linkOf(BOB), lsaOf(ERIN, harness, { seq: 5 }))
     const mark = harness.sent.length
-    harness.service.onLsa(linkOf(BOB), lsaOf(ERIN, harness, { seq: 4 }))
+    harness.service.onLsa(linkOf(CAROL), lsaOf(ERIN, harness, { seq: 4 }))
     assert.equal(harness.sent.length, mark)
     assert.equal(harness.metrics.value('web4_mesh_lsa_refused_total', { reason: 'stale' }), 1)
+    const rejected = harness.events.since().filter((event) => event.event_type === 'envelope_rejected')
+    assert.deepEqual(rejected.map(({ peer, payload }) => [peer, payload.error, payload.reason, payload.origin, payload.seq]), [
+      [CAROL.fingerprint, 'ReplayError', 'lsa_stale', ERIN.fingerprint, 4]
+    ])
     assert.deepEqual(harness.service.lsas().find((lsa) => lsa.origin === ERIN.fingerprint)?.seq, 5)
   })
 
@@ -521,6 +525,29 @@ describe('LinkStateService routes and database', () => {
     assert.deepEqual(harness.service.lsas().find((lsa) => lsa.origin === SELF.fingerprint)?.neighbours, [])
     assert.equal(harness.service.nextHop(BOB.fingerprint), undefined)
     assert.equal(harness.service.nextHop(ERIN.fingerprint), undefined)
+  })
+
+  it('LinkStateService.onNeighbourChange() moves the routes through a lost neighbour at once, before its paced re-origination', (t) => {
+    enableTimers(t)
+    const harness = harnessOf({ neighbours: [neighbourOf(BOB), neighbourOf(CAROL, 50)] })
+    harness.service.start()
+    const toErin = (rttMs: number): LsaNeighbour => ({ fingerprint: ERIN.fingerprint, rtt_ms: rttMs, trust: 'probing' })
+    const toSelf: LsaNeighbour = { fingerprint: SELF.fingerprint, rtt_ms: 10, trust: 'probing' }
+    harness.service.onLsa(linkOf(BOB), lsaOf(BOB, harness, { neighbours: [toSelf, toErin(5)] }))
+    harness.service.onLsa(linkOf(CAROL), lsaOf(CAROL, harness, { neighbours: [{ ...toSelf, rtt_ms: 50 }, toErin(50)] }))
+    harness.service.onLsa(linkOf(BOB), lsaOf(ERIN, harness, { neighbours: [{ fingerprint: BOB.fingerprint, rtt_ms: 5, trust: 'probing' }, { fingerprint: CAROL.fingerprint, rtt_ms: 50, trust: 'probing' }] }))
+    assert.equal(harness.service.nextHop(ERIN.fingerprint), BOB.fingerprint)
+    // Our last origination was just now: the next one is paced to the min interval.
+    const seqs = ownSeqs(harness)
+    harness.neighbours.splice(0, 1)
+    harness.service.onNeighbourChange(linkOf(BOB), false)
+    assert.deepEqual(ownSeqs(harness), seqs, 'no LSA yet: the re-origination is paced')
+    assert.equal(harness.service.nextHop(ERIN.fingerprint), CAROL.fingerprint, 'ERIN is reached through CAROL at once')
+    assert.equal(harness.service.nextHop(BOB.fingerprint), CAROL.fingerprint, 'and so is BOB, over ERIN')
+    assert.deepEqual(routeEvents(harness).slice(-2).map((event) => event.reason), ['failover', 'failover'])
+    advance(t, harness, LSA_MIN_INTERVAL_MS)
+    assert.deepEqual(harness.service.lsas().find((lsa) => lsa.origin === SELF.fingerprint)?.neighbours.map((neighbour) => neighbour.fingerprint), [CAROL.fingerprint])
+    assert.equal(harness.service.nextHop(ERIN.fingerprint), CAROL.fingerprint)
   })
 
   it('LinkStateService routes around a node this node has blacklisted', (t) => {

@@ -209,11 +209,15 @@ export class LinkStateService implements LinkStateView {
       case 'duplicate':
         return
       case 'stale':
+        // An older copy than the one held: a late flood or a replay; refused like one, at debug level (floods race).
         this.#components.metrics?.increment('web4_mesh_lsa_refused_total', { reason: 'stale' })
+        this.#components.events.emit('envelope_rejected', link.fingerprint, { channel: 'control', error: 'ReplayError', reason: 'lsa_stale', origin: lsa.origin, seq: lsa.seq })
+        this.#log.debug({ peer: link.fingerprint, origin: lsa.origin, seq: lsa.seq }, 'stale LSA refused')
         return
       case 'conflict':
         this.#components.metrics?.increment('web4_mesh_lsa_refused_total', { reason: 'conflict' })
         this.#components.events.emit('envelope_rejected', link.fingerprint, { channel: 'control', error: 'InvalidEnvelopeError', reason: 'lsa_conflict', origin: lsa.origin, seq: lsa.seq })
+        this.#log.warn({ peer: link.fingerprint, origin: lsa.origin, seq: lsa.seq }, 'conflicting LSA refused')
         return
       case 'full':
         throw new InvalidEnvelopeError(`Cannot accept LSA of "${lsa.origin.slice(0, 16)}": link-state database holds ${LSDB_MAX_ORIGINS} origins`, { reason: 'lsdb_full', limit: LSDB_MAX_ORIGINS })
@@ -299,7 +303,11 @@ export class LinkStateService implements LinkStateView {
   #recompute (): void {
     this.#isDirty = false
     const self = this.#components.identity.fingerprint
-    const graph = buildGraph(this.lsas(), { self, exclude: (fingerprint) => this.#components.trustOf(fingerprint) === 'blacklisted' })
+    // Our own LSA names a lost neighbour until its paced re-origination (up to the min
+    // interval later); the routes drop that link at once, so failover does not wait for it.
+    const live = new Set(this.#components.neighbours().map(({ link }) => link.fingerprint))
+    const lsas = this.lsas().map((lsa) => (lsa.origin === self ? { ...lsa, neighbours: lsa.neighbours.filter((neighbour) => live.has(neighbour.fingerprint)) } : lsa))
+    const graph = buildGraph(lsas, { self, exclude: (fingerprint) => this.#components.trustOf(fingerprint) === 'blacklisted' })
     const changes = this.#routes.update(shortestPaths(graph, self), this.#components.clock.monotonic())
     for (const change of changes) {
       this.#components.events.emit('route_changed', change.destination, { from: change.from ?? null, to: change.to ?? null, reason: change.reason })

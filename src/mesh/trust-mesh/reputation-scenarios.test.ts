@@ -6,6 +6,7 @@ import type { TrustEvent, TrustState } from '../../protocol/trust/index.ts'
 import { ANOMALY_MIN_REFUTED_ACTIONS } from './constants.ts'
 import { ReputationLedger } from './reputation.ts'
 import type { ReputationLedgerInit } from './reputation-init.ts'
+import { seededRandom } from '../../../test/helpers/seeded-random.ts'
 
 const SEED = 20261126
 const T0 = Date.UTC(2026, 10, 26, 4, 0, 0)
@@ -159,18 +160,6 @@ describe('ReputationLedger under TrustBench S4 (covert flash: farm 20 rounds, th
   })
 })
 
-/** A deterministic PRNG (mulberry32), so that ε is exact rather than fast-check's biased integers. */
-function mulberry32 (seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
 interface Run { observer: ObservedPeer, refuted: number, endMs: number }
 
 /** Feeds `actions` random actions of one peer (about one per second) and evaluates after each. */
@@ -182,7 +171,7 @@ interface RunOptions {
 }
 
 function runRandomPeer (seed: number, actions: number, errorRate: (isProposal: boolean) => number, options: RunOptions = {}): Run {
-  const random = mulberry32(seed)
+  const random = seededRandom(seed)
   const ledger = new ReputationLedger(options.init)
   const observer = new ObservedPeer(ledger, 'probing', T0, options.isPinned)
   const script = new Script(ledger)
