@@ -22,7 +22,7 @@ import type { EventLog } from '../observability/event-log.ts'
 import type { Logger } from '../observability/logger.ts'
 import type { CountingMetrics } from '../observability/metrics.ts'
 import { verifyEnvelope } from '../protocol/envelope/open.ts'
-import type { BodyEnvelope, BodyType, CipType, Envelope, MeshEnvelope, Presence, StateBlock } from '../protocol/envelope/types.ts'
+import type { BodyEnvelope, BodyType, CipType, Envelope, EvidencePayload, MeshEnvelope, Presence, StateBlock } from '../protocol/envelope/types.ts'
 import { BODY_TYPES, MESH_OWN_TYPES } from '../protocol/envelope/types.ts'
 import { validateEnvelope } from '../protocol/envelope/validate.ts'
 import { InvalidEnvelopeError, isWeb4Error, reportError } from '../protocol/errors.ts'
@@ -157,7 +157,7 @@ export class Node implements MeshNode {
       ...common,
       self: parts.identity.fingerprint,
       registry: parts.registry,
-      spreadEvidence: (payload) => { this.#router.broadcast({ type: 'MESH_EVIDENCE', payload }) }
+      spreadEvidence: (payload) => { this.#spreadEvidence(payload) }
     })
     this.knowledge = new KnowledgeService({
       ...common,
@@ -226,8 +226,10 @@ export class Node implements MeshNode {
         else intake.accept(link, channel, body)
       },
       onBadFrame: (link, channel, error) => {
+        const reason = (error as { reason?: string }).reason ?? 'bad_frame'
         this.metrics.increment('web4_bad_input_total', { channel, error: reportError(error).metricLabel })
-        this.events.emit('transport_error', link.fingerprint, { channel, reason: (error as { reason?: string }).reason ?? 'bad_frame', message: error.message })
+        this.events.emit('transport_error', link.fingerprint, { channel, reason, message: error.message })
+        this.#parts.logger.warn({ peer: link.fingerprint, channel, error: error.name, reason }, 'frame refused')
       }
     })
     this.linkState.start()
@@ -399,6 +401,15 @@ export class Node implements MeshNode {
       return
     }
     this.#router.onMeshFrame(link, body)
+  }
+
+  /** Floods equivocation evidence; evidence too large for one carrier stays with this node (logged), and never breaks the knowledge intake that found it. */
+  #spreadEvidence (payload: EvidencePayload): void {
+    try {
+      this.#router.broadcast({ type: 'MESH_EVIDENCE', payload })
+    } catch (err) {
+      this.#parts.logger.warn({ err: (err as Error).message }, 'equivocation evidence not spread')
+    }
   }
 
   /** Closes the links to a peer just blacklisted; the transport refuses its new ones (SPEC §9 rule 4). */

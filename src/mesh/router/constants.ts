@@ -6,6 +6,15 @@
 /** Longest `hops` trace a carrier may have after this node appends itself (SPEC §9 rule 3). */
 export const MAX_HOPS = 16
 
+/** Bytes a relay adds to a carrier when it appends itself to `hops`: a quoted fingerprint and a comma. */
+export const HOP_TRACE_BYTES = 67
+
+/**
+ * Largest carrier this node sends: the envelope cap (64 KiB on the wire, DESIGN §6) less
+ * the `hops` trace the relays of a longest path add, so every relay can still take it.
+ */
+export const MAX_CARRIER_BYTES = 65_536 - MAX_HOPS * HOP_TRACE_BYTES
+
 /** How long a carrier id is remembered for de-duplication: the timestamp window (±120 s) is what a replayed carrier could still pass. */
 export const DEDUP_TTL_MS = 120_000
 

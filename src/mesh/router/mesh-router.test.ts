@@ -10,6 +10,7 @@ import type { Clock } from '../../config/clock.ts'
 import { createMeshNode } from '../../node.ts'
 import type { DeliveredMessage, MeshNode } from '../../node.ts'
 import { canonicalBytes } from '../../protocol/canonical-json.ts'
+import type { JsonValue } from '../../protocol/canonical-json.ts'
 import { buildCipEnvelope, buildMeshEnvelope } from '../../protocol/envelope/builders.ts'
 import { sealEnvelope } from '../../protocol/envelope/seal.ts'
 import type { IntentPayload, MeshEnvelope, ReceiptPayload } from '../../protocol/envelope/types.ts'
@@ -21,7 +22,8 @@ import type { ChannelName } from '../../transport/channels.ts'
 import type { LinkHandlers, LinkInfo, LinkTransport } from '../../transport/link-transport.ts'
 import { createMemoryNetwork } from '../../transport/memory/index.ts'
 import type { MemoryLinkTransportInit, MemoryNetwork } from '../../transport/memory/index.ts'
-import { MESH_LINK_BURST } from './constants.ts'
+import { MAX_CARRIER_BYTES, MESH_LINK_BURST } from './constants.ts'
+import type { DeliveryReceipt } from './mesh-router.ts'
 
 const INTENT: IntentPayload = { goal: 'ask', topic: 'routing', priority: 'normal', context: 'unit' }
 /** Fast link state, so a mesh converges in a few deliveries. */
@@ -224,6 +226,37 @@ describe('MeshRouter on a line A–B–C', () => {
     await assert.rejects(a.node.send(c.fingerprint, 'SERVICE_INVOKE', { service: 'missing', version: '1.0.0', input: null }), { name: 'InvalidEnvelopeError', reason: 'unknown_service' })
     c.node.registerService('fails', '1.0.0', () => { throw new RangeError('no') })
     await assert.rejects(a.node.send(c.fingerprint, 'SERVICE_INVOKE', { service: 'fails', version: '1.0.0', input: null }), { name: 'InvalidEnvelopeError', reason: 'internal' })
+  })
+
+  it('MeshRouter answers a SERVICE_INVOKE whose result cannot travel back (too large, too deep, outside the receipt schema) with a failed receipt naming the typed error', async () => {
+    c.node.registerService('amplify', '1.0.0', (input) => typeof input === 'string' ? input.repeat(3) : null)
+    let deep: JsonValue = 1
+    for (let i = 0; i < 40; i++) deep = { d: deep }
+    const tooDeep = deep
+    c.node.registerService('deep', '1.0.0', () => tooDeep)
+    // Not JSON at all: an application bug, which must not take the node down with it.
+    c.node.registerService('bigint', '1.0.0', () => ({ n: 10n }) as unknown as JsonValue)
+    const invoke = async (service: string, input: JsonValue): Promise<DeliveryReceipt> => await a.node.send(c.fingerprint, 'SERVICE_INVOKE', { service, version: '1.0.0', input })
+    await assert.rejects(invoke('amplify', 'x'.repeat(30_000)), { name: 'InvalidEnvelopeError', reason: 'too_large' })
+    await assert.rejects(invoke('deep', null), { name: 'InvalidEnvelopeError', reason: 'depth' })
+    await assert.rejects(invoke('bigint', null), { name: 'InvalidEnvelopeError', reason: 'schema' })
+    assert.equal((await invoke('amplify', 'ok')).result, 'okokok', 'a result that fits still travels')
+  })
+
+  it('MeshRouter.send() and broadcast() refuse a carrier its relays could not take with InvalidEnvelopeError too_large, and send nothing', async () => {
+    // A context of 60,000 characters fits the schema (≤ 64 Ki characters) but not a carrier of at most MAX_CARRIER_BYTES.
+    const tooLarge = { ...INTENT, context: 'x'.repeat(MAX_CARRIER_BYTES) }
+    const sentBefore = a.sent.length
+    const claimsBefore = a.node.knowledge.claims().length
+    await assert.rejects(a.node.send(c.fingerprint, 'INTENT', tooLarge), { name: 'InvalidEnvelopeError', reason: 'too_large', limit: MAX_CARRIER_BYTES })
+    await assert.rejects(a.node.send(c.fingerprint, 'SERVICE_INVOKE', { service: 'echo', version: '1.0.0', input: 'x'.repeat(MAX_CARRIER_BYTES) }), { name: 'InvalidEnvelopeError', reason: 'too_large' })
+    const fact = { statement: 'too large to travel', domain: 'limits', confidence: 0.5, sources: [], context: 'x'.repeat(MAX_CARRIER_BYTES) }
+    await assert.rejects(a.node.knowledge.propose(fact, { decision_id: 'd', steps: [], counterfactuals: [], evidence: [] }), { name: 'InvalidEnvelopeError', reason: 'too_large' })
+    assert.equal(a.sent.length, sentBefore, 'nothing left the node')
+    assert.equal(a.node.knowledge.claims().length, claimsBefore, 'the refused proposal left no claim behind')
+    const topic = randomUUID()
+    const receipt = await a.node.send(c.fingerprint, 'INTENT', { ...INTENT, topic, context: 'x'.repeat(MAX_CARRIER_BYTES - 4096) })
+    assert.deepEqual(receipt.hops, [b.fingerprint, c.fingerprint], 'a carrier just under the bound still crosses')
   })
 
   it('MeshRouter.onMeshFrame() delivers a carrier once and drops it as a duplicate when it arrives again', async () => {

@@ -31,7 +31,7 @@ import { TokenBucket } from '../../runtime/intake/token-bucket.ts'
 import type { FrameSender } from '../../runtime/ports.ts'
 import type { LinkInfo } from '../../transport/link-transport.ts'
 import type { LinkStateView } from '../link-state/link-state-service.ts'
-import { DEDUP_TTL_MS, DELIVERED_OUTCOMES_MAX, MAX_HOPS, MESH_LINK_BURST, MESH_LINK_RATE_PER_SECOND, RECEIPT_TIMEOUT_MS, RETRANSMIT_INTERVAL_MS, RETRY_INTERVAL_MS } from './constants.ts'
+import { DEDUP_TTL_MS, DELIVERED_OUTCOMES_MAX, MAX_CARRIER_BYTES, MAX_HOPS, MESH_LINK_BURST, MESH_LINK_RATE_PER_SECOND, RECEIPT_TIMEOUT_MS, RETRANSMIT_INTERVAL_MS, RETRY_INTERVAL_MS } from './constants.ts'
 import { decideForwarding } from './forwarding-policy.ts'
 import type { DropReason } from './forwarding-policy.ts'
 import { buildReceipt, receiptOutcome } from './receipts.ts'
@@ -137,6 +137,7 @@ export class MeshRouter {
    * @throws {NoRouteError} unknown destination or no path
    * @throws {DeliveryTimeoutError} no receipt in time
    * @throws {BackpressureError} the next hop's queue is full
+   * @throws {InvalidEnvelopeError} with reason `too_large` when the carrier exceeds {@link MAX_CARRIER_BYTES} (nothing is sent)
    */
   async send (destination: string, message: { type: MeshType, payload: MeshEnvelope['payload'], body?: BodyEnvelope }, options: { timeoutMs?: number } = {}): Promise<DeliveryReceipt> {
     if (destination === this.#components.author.identity.fingerprint) throw new NoRouteError('Cannot send to this node itself', { reason: 'unknown_destination', fingerprint: destination })
@@ -170,14 +171,17 @@ export class MeshRouter {
    * Floods a carrier to the whole mesh (destination `*`): a body of any family, or a mesh
    * payload of its own (MESH_EVIDENCE). Every node delivers it and passes it on,
    * de-duplicated by id and bounded by the hop limit; no receipts.
+   *
+   * @throws {InvalidEnvelopeError} with reason `too_large` when the carrier exceeds {@link MAX_CARRIER_BYTES} (nothing is sent)
    */
   broadcast (message: { type: MeshType, payload: MeshEnvelope['payload'] }): MeshEnvelope {
     const receiver = { agent_id: '*', fingerprint: '*' }
     const unsigned = buildMeshEnvelope(this.#components.author, { type: message.type, payload: message.payload, receiver }, { nowMs: this.#components.clock.now() })
     const carrier = sealEnvelope<MeshEnvelope>(unsigned, this.#components.author.identity)
+    const bytes = encodeOutgoing(carrier)
     this.#seen.checkAndAdd(carrier.id, this.#components.clock.monotonic())
     for (const link of this.#components.links()) {
-      this.#components.sender.send(link.peerId, 'mesh', canonicalBytes(carrier)).catch((err: unknown) => { this.#drop(carrier, link, 'backpressure', err) })
+      this.#components.sender.send(link.peerId, 'mesh', bytes).catch((err: unknown) => { this.#drop(carrier, link, 'backpressure', err) })
     }
     this.#components.metrics?.increment('web4_mesh_envelopes_total', { action: 'sent' })
     return carrier
@@ -240,10 +244,11 @@ export class MeshRouter {
     // Every retry is a fresh carrier (new id, so relays do not drop it as a duplicate) with the same msg_id.
     const unsigned = buildMeshEnvelope(this.#components.author, { type: pending.type, payload, receiver }, { nowMs: this.#components.clock.now() })
     const carrier = sealEnvelope<MeshEnvelope>({ ...unsigned, msg_id: pending.msgId }, this.#components.author.identity)
+    const bytes = encodeOutgoing(carrier)
     pending.carrierIds.push(carrier.id)
     pending.viaPeerId = link.peerId
     this.#seen.checkAndAdd(carrier.id, this.#components.clock.monotonic())
-    await this.#components.sender.send(link.peerId, 'mesh', canonicalBytes(carrier))
+    await this.#components.sender.send(link.peerId, 'mesh', bytes)
     this.#components.metrics?.increment('web4_mesh_envelopes_total', { action: 'sent' })
   }
 
@@ -309,7 +314,7 @@ export class MeshRouter {
   }
 
   #sendReceipt (carrier: MeshEnvelope, outcome: ReceiptOutcome): void {
-    const receipt = sealEnvelope(buildReceipt(this.#components.author, carrier, { ...outcome, nowMs: this.#components.clock.now() }), this.#components.author.identity) as MeshEnvelope
+    const { receipt, bytes } = this.#receiptFor(carrier, outcome)
     const nextHop = this.#components.linkState.nextHop(carrier.origin)
     const link = nextHop === undefined ? undefined : this.#linkOf(nextHop)
     if (link === undefined) {
@@ -317,7 +322,33 @@ export class MeshRouter {
       return
     }
     this.#seen.checkAndAdd(receipt.id, this.#components.clock.monotonic())
-    this.#components.sender.send(link.peerId, 'mesh', canonicalBytes(receipt)).catch((err: unknown) => { this.#drop(receipt, undefined, 'backpressure', err) })
+    this.#components.sender.send(link.peerId, 'mesh', bytes).catch((err: unknown) => { this.#drop(receipt, undefined, 'backpressure', err) })
+  }
+
+  /**
+   * The sealed receipt of `outcome` and its bytes — or, when a handler's result cannot
+   * travel back (the receipt schema refuses it, or the relays and the origin would: over
+   * {@link MAX_CARRIER_BYTES} or the JSON limits), a failed receipt with the typed error
+   * that stopped it, so the origin learns why instead of timing out.
+   */
+  #receiptFor (carrier: MeshEnvelope, outcome: ReceiptOutcome): { receipt: MeshEnvelope, bytes: Uint8Array } {
+    const seal = (sent: ReceiptOutcome): { receipt: MeshEnvelope, bytes: Uint8Array } => {
+      const receipt = sealEnvelope(buildReceipt(this.#components.author, carrier, { ...sent, nowMs: this.#components.clock.now() }), this.#components.author.identity) as MeshEnvelope
+      return { receipt, bytes: encodeOutgoing(receipt) }
+    }
+    if (outcome.result === undefined) return seal(outcome)
+    try {
+      const sealed = seal(outcome)
+      // The JSON limits (depth, keys, items) every receiver applies before anything else.
+      parseJson(sealed.bytes, { maxBytes: MAX_CARRIER_BYTES })
+      return sealed
+    } catch (err) {
+      this.#log.warn({ id: carrier.id, type: carrier.type, err: (err as Error).message }, 'handler result cannot travel in a receipt; sending a failed receipt')
+      return seal({
+        status: 'failed',
+        error: { name: isWeb4Error(err) ? err.name : 'InvalidEnvelopeError', reason: isWeb4Error(err) ? err.reason : 'bad_result', message: `Cannot return the result of "${carrier.type}": ${(err as Error).message}` }
+      })
+    }
   }
 
   #onReceipt (receipt: MeshEnvelope): void {
@@ -414,4 +445,20 @@ export class MeshRouter {
   forget (link: LinkInfo): void {
     this.#buckets.delete(link.peerId)
   }
+}
+
+/**
+ * The canonical bytes of a carrier this node originates. One its relays would refuse —
+ * over the envelope cap once a longest path has appended its hops — is never sent: the
+ * caller gets a typed error at once instead of a DeliveryTimeoutError later, and no
+ * neighbour counts it as bad input.
+ *
+ * @throws {InvalidEnvelopeError} with reason `too_large`
+ */
+function encodeOutgoing (carrier: MeshEnvelope): Uint8Array {
+  const bytes = canonicalBytes(carrier)
+  if (bytes.byteLength > MAX_CARRIER_BYTES) {
+    throw new InvalidEnvelopeError(`Cannot send "${carrier.type}" envelope "${carrier.msg_id}": ${bytes.byteLength} bytes exceed the ${MAX_CARRIER_BYTES} a carrier may have when it leaves its origin`, { reason: 'too_large', msgId: carrier.msg_id, limit: MAX_CARRIER_BYTES })
+  }
+  return bytes
 }

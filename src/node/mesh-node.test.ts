@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { waitFor } from '../../test/helpers/wait-for.ts'
+import { MAX_CARRIER_BYTES } from '../mesh/router/constants.ts'
+import { createMeshNode } from '../node.ts'
+import type { MeshNode } from '../node.ts'
+import { SILENT_LOGGER } from '../observability/logger.ts'
+import type { Logger } from '../observability/logger.ts'
+import { InvalidEnvelopeError } from '../protocol/errors.ts'
+import { generateKeyPairIdentity } from '../protocol/identity/index.ts'
+import type { LinkHandlers, LinkTransport } from '../transport/link-transport.ts'
+import { createMemoryNetwork } from '../transport/memory/index.ts'
+
+/** A logger that keeps the message of every warn and error line. */
+function trapOf (): { logger: Logger, warnings: string[], errors: string[] } {
+  const warnings: string[] = []
+  const errors: string[] = []
+  const logger: Logger = {
+    ...SILENT_LOGGER,
+    warn: (_fields, message) => { warnings.push(message ?? '') },
+    error: (_fields, message) => { errors.push(message ?? '') },
+    child: () => logger
+  }
+  return { logger, warnings, errors }
+}
+
+describe('Node', { timeout: 60_000 }, () => {
+  const trap = trapOf()
+  let ann: MeshNode, quinn: MeshNode, bob: MeshNode
+
+  before(async () => {
+    const network = createMemoryNetwork()
+    const make = async (agentId: string, logger?: Logger): Promise<MeshNode> => {
+      const identity = generateKeyPairIdentity()
+      return await createMeshNode({ identity, agentId, transport: network.createTransport({ identity }), ...(logger === undefined ? {} : { logger }) })
+    }
+    ann = await make('ann', trap.logger)
+    quinn = await make('quinn')
+    bob = await make('bob')
+    for (const node of [ann, quinn, bob]) await node.start()
+    quinn.connect(ann.info().multiaddrs[0] ?? '')
+    bob.connect(ann.info().multiaddrs[0] ?? '')
+    await waitFor(() => ann.routes().length === 2 && quinn.routes().length === 2 && bob.routes().length === 2, { what: 'routes through ann' })
+  })
+  after(async () => { for (const node of [ann, quinn, bob]) await node.stop() })
+
+  it('keeps equivocation evidence too large for one carrier to itself: the equivocator is still blacklisted, nothing fails, the node goes on', async () => {
+    const id = await ann.knowledge.propose({ statement: 'evidence can be large', domain: 'limits', confidence: 0.5, sources: [], context: 'unit' }, { decision_id: 'd', steps: [], counterfactuals: [], evidence: [] })
+    await waitFor(() => quinn.knowledge.claim(id) !== undefined, { what: 'quinn to see the claim' })
+    // Each verdict fits a carrier; the two of them together (the evidence) do not.
+    const notes = 'n'.repeat(Math.ceil(MAX_CARRIER_BYTES * 0.6))
+    await quinn.send(ann.identity.fingerprint, 'FACT_CONFIRM', { fact_ref: id, decision: 'confirm', confidence: 1, notes })
+    await quinn.send(ann.identity.fingerprint, 'FACT_CHALLENGE', { fact_ref: id, reason: 'conflict', notes }, { timeoutMs: 3000 }).catch(() => { /* ann blacklists quinn on this one */ })
+    await waitFor(() => ann.registry.trustOf(quinn.identity.fingerprint) === 'blacklisted', { what: 'ann to blacklist quinn' })
+    const [last] = ann.registry.transitions({ peer: quinn.identity.fingerprint, limit: 1 })
+    assert.equal(last?.event, 'cryptographic_evidence')
+    assert.ok(trap.warnings.includes('equivocation evidence not spread'), 'the evidence that could not travel is logged')
+    assert.equal(ann.metrics.value('web4_runtime_dispatch_total', { protocol: 'cip', type: 'FACT_CHALLENGE', result: 'error' }), 0, 'the challenge that revealed it was handled in full')
+    assert.deepEqual(trap.errors, [])
+    assert.equal(ann.metrics.value('web4_bad_input_total', { channel: 'knowledge', error: 'internal' }) + ann.metrics.value('web4_bad_input_total', { channel: 'mesh', error: 'internal' }), 0)
+    assert.equal(bob.registry.trustOf(quinn.identity.fingerprint) === 'blacklisted', false, 'bob got no evidence to act on')
+    const receipt = await ann.send(bob.identity.fingerprint, 'INTENT', { goal: 'ask', topic: 'still here', priority: 'normal', context: 'unit' })
+    assert.deepEqual(receipt.hops, [bob.identity.fingerprint], 'ann still sends')
+  })
+})
+
+describe('Node and its transport', () => {
+  it('refuses a frame the transport could not decode with a count, an event and a log line', async () => {
+    const trap = trapOf()
+    const identity = generateKeyPairIdentity()
+    const inner = createMemoryNetwork().createTransport({ identity })
+    let handlers: LinkHandlers | undefined
+    const transport: LinkTransport = {
+      get localPeerId () { return inner.localPeerId },
+      start: async (given) => { handlers = given; await inner.start(given) },
+      stop: async () => { await inner.stop() },
+      listenAddresses: () => inner.listenAddresses(),
+      dial: async (address, options) => await inner.dial(address, options),
+      send: async (peerId, channel, body, options) => { await inner.send(peerId, channel, body, options) },
+      close: async (peerId, reason) => { await inner.close(peerId, reason) },
+      links: () => inner.links(),
+      queuedBytes: (peerId, channel) => inner.queuedBytes(peerId, channel)
+    }
+    const node = await createMeshNode({ identity, agentId: 'framed', transport, logger: trap.logger })
+    await node.start()
+    try {
+      const peer = generateKeyPairIdentity()
+      const link = { peerId: 'peer', publicKeyRaw: peer.publicKeyRaw, fingerprint: peer.fingerprint, direction: 'inbound' as const, remoteAddr: '/memory/peer' }
+      assert.ok(handlers !== undefined)
+      handlers.onBadFrame(link, 'state', new InvalidEnvelopeError('Cannot decode frame: declared length 2097152 exceeds 1048576', { reason: 'frame_too_large', limit: 1_048_576 }))
+      assert.equal(node.metrics.value('web4_bad_input_total', { channel: 'state', error: 'invalid_envelope' }), 1)
+      assert.ok(node.events.since().some((event) => event.event_type === 'transport_error' && event.peer === peer.fingerprint && event.payload.reason === 'frame_too_large'))
+      assert.deepEqual(trap.warnings, ['frame refused'])
+    } finally {
+      await node.stop()
+    }
+  })
+})
