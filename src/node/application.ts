@@ -24,6 +24,7 @@ import { LipService } from '../runtime/lip/lip-service.ts'
 import type { LipServiceInit } from '../runtime/lip/lip-service.ts'
 import { createProtocolRouter } from '../runtime/protocol-router/index.ts'
 import type { ProtocolRouter } from '../runtime/protocol-router/index.ts'
+import { watchReturningNodes } from './returning-nodes.ts'
 
 /** What the application layer is built from. */
 export interface ApplicationComponents {
@@ -113,6 +114,12 @@ export function createApplication (components: ApplicationComponents, init: { hc
       components.knowledge.tick()
       lip.reevaluate()
     })
+  })
+  // A node that was cut off or down missed the floods: say again what this node said (knowledge only lives in floods).
+  watchReturningNodes(events, () => {
+    components.knowledge.reannounce().then((sent) => {
+      if (sent > 0) logger.info({ sent }, 'claims sent again to nodes that came back')
+    }, (err: unknown) => { logger.warn({ err: (err as Error).message }, 'claims not sent again') })
   })
   return { agentLoop, hcp, lip, protocolRouter }
 }

@@ -82,3 +82,14 @@ export const MAX_VERDICTS_PER_CLAIM = 256
  * spans a round or two, not thousands of claims.
  */
 export const MAX_EARLY_VERDICTS = 4_096
+
+/**
+ * How far back `KnowledgeService.reannounce()` reaches, in ms: claims that became visible
+ * here within it are sent again when a lost node becomes reachable (a healed partition,
+ * a restarted node). Ten minutes covers any partition the heartbeat and link state
+ * detect and heal in normal operation; older claims were settled long ago on both sides.
+ */
+export const REANNOUNCE_WINDOW_MS = 600_000
+
+/** Most envelopes one `reannounce()` sends: a bounded burst, newest claims first. */
+export const REANNOUNCE_MAX = 64

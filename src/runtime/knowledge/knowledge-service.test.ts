@@ -6,7 +6,7 @@ import type { TrustState } from '../../protocol/trust/index.ts'
 import { cipEnvelope, NOW, recordingEvents, SELF } from '../protocol-router/fixtures.test.ts'
 import { claimIdOf } from './claim-id.ts'
 import type { CausalMemoryEntry, ClaimStore } from './claim-store.ts'
-import { CHALLENGE_WINDOW_MS } from './constants.ts'
+import { CHALLENGE_WINDOW_MS, REANNOUNCE_MAX, REANNOUNCE_WINDOW_MS } from './constants.ts'
 import { DMP_TRACE, factOf } from './fixtures.test.ts'
 import { KnowledgeService } from './knowledge-service.ts'
 import type { KnowledgeOutcome, KnowledgeServiceInit } from './knowledge-service.ts'
@@ -195,5 +195,84 @@ describe('KnowledgeService across a restart', () => {
     advance(CHALLENGE_WINDOW_MS)
     service.tick()
     assert.deepEqual(seenAtOutcome, [['accepted', 'accepted'], ['accepted', 'accepted']], 'an outcome that demotes a proposer cannot land between two changes decided on one trust view')
+  })
+})
+
+describe('KnowledgeService.reannounce()', () => {
+  /** A service whose broadcasts are recorded (type and payload), at a clock the test moves. */
+  function recording (store: ClaimStore = fakeStore()) {
+    let nowMs = NOW
+    const sent: Array<{ type: string, payload: Record<string, unknown> }> = []
+    const control = { failures: 0 }
+    const service = new KnowledgeService({
+      self: SELF,
+      store,
+      broadcast: async (type, payload) => {
+        if (control.failures > 0) {
+          control.failures--
+          throw new Error('queue full')
+        }
+        sent.push({ type, payload: payload as unknown as Record<string, unknown> })
+        return await Promise.resolve({ ...cipEnvelope(type, payload as never, SELF), msg_id: `own-${sent.length}` } as BodyEnvelope)
+      },
+      trustOf: (fingerprint) => (fingerprint === ROOT_B || fingerprint === ROOT_D ? 'trusted' : 'probing'),
+      isPinned: (fingerprint) => fingerprint === ROOT_B || fingerprint === ROOT_D,
+      isOverloaded: () => false,
+      onOutcome: () => {},
+      clock: { now: () => nowMs, monotonic: () => nowMs },
+      events: recordingEvents(),
+      logger: SILENT_LOGGER
+    }, { isManual: true })
+    return { service, sent, control, advance: (ms: number) => { nowMs += ms } }
+  }
+
+  test('sends again, as fresh envelopes, this node\'s own recent proposals and verdicts, and nothing of others', async () => {
+    const { service, sent, advance } = recording()
+    const own = await service.propose(factOf('said here'), DMP_TRACE)
+    const confirmed = proposal('confirmed here')
+    service.accept(confirmed.envelope)
+    await service.confirm(confirmed.id)
+    const challenged = proposal('challenged here')
+    service.accept(challenged.envelope)
+    await service.challenge(challenged.id)
+    const silent = proposal('only heard here')
+    service.accept(silent.envelope)
+    service.accept(confirmation(silent.id, ROOT_B))
+    service.flush()
+    sent.length = 0
+    advance(1000)
+    assert.equal(await service.reannounce(), 3)
+    assert.deepEqual(sent.map(({ type, payload }) => [type, payload.fact_ref ?? (payload.fact as { statement: string }).statement]).sort(), [
+      ['FACT_CHALLENGE', challenged.id], ['FACT_CONFIRM', confirmed.id], ['FACT_PROPOSE', 'said here']
+    ].sort())
+    assert.equal(claimIdOf('said here', 'test'), own)
+    assert.equal(service.claims().length, 4, 'and learns nothing new from itself')
+  })
+
+  test('leaves out claims first seen longer ago than REANNOUNCE_WINDOW_MS and sends at most REANNOUNCE_MAX, newest first', async () => {
+    const { service, sent, advance } = recording()
+    await service.propose(factOf('old news'), DMP_TRACE)
+    advance(REANNOUNCE_WINDOW_MS + 1)
+    for (let i = 0; i < REANNOUNCE_MAX + 3; i++) {
+      await service.propose(factOf(`fresh ${i}`), DMP_TRACE)
+      advance(1)
+    }
+    sent.length = 0
+    assert.equal(await service.reannounce(), REANNOUNCE_MAX)
+    const statements = sent.map(({ payload }) => (payload.fact as { statement: string }).statement)
+    assert.ok(!statements.includes('old news'))
+    assert.equal(statements[0], `fresh ${REANNOUNCE_MAX + 2}`)
+    assert.ok(!statements.includes('fresh 0'), 'the oldest of the recent ones are the ones left out')
+  })
+
+  test('skips what cannot be sent and goes on with the rest', async () => {
+    const { service, sent, control, advance } = recording()
+    await service.propose(factOf('first'), DMP_TRACE)
+    advance(1)
+    await service.propose(factOf('second'), DMP_TRACE)
+    sent.length = 0
+    control.failures = 1
+    assert.equal(await service.reannounce(), 1)
+    assert.deepEqual(sent.map(({ payload }) => (payload.fact as { statement: string }).statement), ['first'], 'the newest failed; the other still went')
   })
 })

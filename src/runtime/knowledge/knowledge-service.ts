@@ -25,7 +25,7 @@ import { claimIdOf } from './claim-id.ts'
 import { ClaimLedger } from './claim-ledger.ts'
 import type { ClaimStatusChange } from './claim-ledger.ts'
 import type { CausalMemoryEntry, ClaimStore, DecisionRecord } from './claim-store.ts'
-import { CHALLENGE_WINDOW_MS } from './constants.ts'
+import { CHALLENGE_WINDOW_MS, REANNOUNCE_MAX, REANNOUNCE_WINDOW_MS } from './constants.ts'
 import type { ClaimRecord, ClaimStatus, VerdictKind } from './types.ts'
 
 /** Envelopes held back while the local state is overloaded. */
@@ -122,6 +122,38 @@ export class KnowledgeService {
     this.#own(claimId, 'challenge')
     await this.#components.broadcast('FACT_CHALLENGE', { fact_ref: claimId, reason: options.reason ?? 'conflict', notes: options.notes ?? '' })
     this.#touch(claimId)
+  }
+
+  /**
+   * Sends again, as fresh envelopes, what this node itself said about recent claims —
+   * its proposals and its own verdicts on claims first seen here within
+   * {@link REANNOUNCE_WINDOW_MS}, newest first, at most {@link REANNOUNCE_MAX} envelopes.
+   * Floods go once; a node that was cut off or down when they passed learns the claims
+   * this way when it becomes reachable again. Receivers take it as they took the first:
+   * the claim id comes from the content and a peer's repeated verdict counts once.
+   * An envelope that cannot be sent is logged and skipped. Resolves with how many went.
+   */
+  async reannounce (): Promise<number> {
+    const since = this.#components.clock.now() - REANNOUNCE_WINDOW_MS
+    const recent = this.#ledger.list().filter((claim) => claim.firstSeenAtMs >= since && (claim.proposer === this.#components.self || claim.ownVerdict !== undefined))
+    recent.sort((x, y) => y.firstSeenAtMs - x.firstSeenAtMs)
+    let sent = 0
+    for (const claim of recent) {
+      const messages: Array<Parameters<KnowledgeServiceComponents['broadcast']>> = []
+      if (claim.proposer === this.#components.self) messages.push(['FACT_PROPOSE', { fact: claim.fact, dmp_trace: claim.dmpTrace, causal_links: claim.causalLinks }])
+      if (claim.ownVerdict === 'confirm') messages.push(['FACT_CONFIRM', { fact_ref: claim.id, decision: 'confirm', confidence: 1, notes: 'sent again' }])
+      if (claim.ownVerdict === 'challenge') messages.push(['FACT_CHALLENGE', { fact_ref: claim.id, reason: 'conflict', notes: 'sent again' }])
+      for (const [type, payload] of messages) {
+        if (sent >= REANNOUNCE_MAX || this.#isStopped) return sent
+        try {
+          await this.#components.broadcast(type, payload)
+          sent++
+        } catch (err) {
+          this.#log.warn({ claim: claim.id, type, err: (err as Error).message }, 'claim not sent again')
+        }
+      }
+    }
+    return sent
   }
 
   /**
