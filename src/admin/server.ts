@@ -18,8 +18,10 @@ import type { MeshNode } from '../node.ts'
 import type { Logger } from '../observability/logger.ts'
 import { isWeb4Error, reportError } from '../protocol/errors.ts'
 import { allowedHosts, isLoopbackHost, isTokenValid } from './auth.ts'
+import { answerParserRefusals, createAdminRefusals, isRefusal, pathForLog } from './refusals.ts'
+import type { AdminRefusals } from './refusals.ts'
 import {
-  ADMIN_HEADERS_TIMEOUT_MS, ADMIN_KEEP_ALIVE_TIMEOUT_MS, ADMIN_MAX_BODY_BYTES, ADMIN_MAX_SOCKETS, ADMIN_REQUEST_TIMEOUT_MS
+  ADMIN_HEADERS_TIMEOUT_MS, ADMIN_KEEP_ALIVE_TIMEOUT_MS, ADMIN_MAX_BODY_BYTES, ADMIN_MAX_SOCKETS, ADMIN_REQUEST_TIMEOUT_MS, ADMIN_TIMEOUT_CHECK_INTERVAL_MS
 } from './constants.ts'
 import { claimsRoutes } from './routes/claims.ts'
 import { eventsRoute } from './routes/events.ts'
@@ -31,6 +33,7 @@ import { routesRoute } from './routes/routes.ts'
 import { topologyRoute } from './routes/topology.ts'
 import { trustRoutes } from './routes/trust.ts'
 import type { AdminRequest, AdminResponse, AdminRoute, AdminStreamSink } from './routes/route.ts'
+import { capSockets } from './socket-cap.ts'
 
 export interface AdminServerInit {
   /** Loopback address to bind. @default '127.0.0.1' */
@@ -68,6 +71,7 @@ export function createAdminServer (components: AdminServerComponents, init: Admi
   if (!isLoopbackHost(host)) throw new RangeError(`Cannot serve the admin API on "${host}": only loopback addresses are allowed`)
   const port = init.port ?? 4702
   const log = components.logger.child({ component: 'admin' })
+  const refusals = createAdminRefusals({ metrics: components.node.metrics, logger: log })
   let hosts: ReadonlySet<string> = new Set()
   let server: Server | undefined
 
@@ -75,6 +79,8 @@ export function createAdminServer (components: AdminServerComponents, init: Admi
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const reply = await answer(request, components, hosts)
+    // A socket the parser already refused and closed was answered and counted there.
+    if (isRefusal(reply.status) && !request.socket.destroyed) recordRefusal(refusals, request, reply.status, reply.body)
     if (reply.stream !== undefined) {
       openStream(reply, reply.stream, response, streams)
       return
@@ -92,7 +98,11 @@ export function createAdminServer (components: AdminServerComponents, init: Admi
         headersTimeout: ADMIN_HEADERS_TIMEOUT_MS,
         requestTimeout: ADMIN_REQUEST_TIMEOUT_MS,
         keepAliveTimeout: ADMIN_KEEP_ALIVE_TIMEOUT_MS,
-        maxHeaderSize: 16 * 1024
+        // Node checks the two timeouts above every 30 s by default, letting a slow client keep its socket 40 s.
+        connectionsCheckingInterval: ADMIN_TIMEOUT_CHECK_INTERVAL_MS,
+        maxHeaderSize: 16 * 1024,
+        // A missing Host is answered (400, counted) by `answer`, not by Node with an empty 400.
+        requireHostHeader: false
       }, (request, response) => {
         handle(request, response).catch((err: unknown) => {
           const report = reportError(err)
@@ -100,11 +110,15 @@ export function createAdminServer (components: AdminServerComponents, init: Admi
           const body = isWeb4Error(err)
             ? { error: err.name, reason: err.reason, message: err.message, ...('candidates' in err ? { candidates: err.candidates } : {}) }
             : { error: 'InternalError', message: 'The request failed; see the node log' }
+          if (isRefusal(report.httpStatus) && !request.socket.destroyed) recordRefusal(refusals, request, report.httpStatus, body)
           if (!response.headersSent) response.writeHead(report.httpStatus, { 'content-type': 'application/json; charset=utf-8' })
           response.end(`${JSON.stringify(body)}\n`)
         })
       })
-      server.maxConnections = ADMIN_MAX_SOCKETS
+      // What Node's parser refuses is counted and answered with a JSON error too.
+      answerParserRefusals(server, refusals)
+      // Not server.maxConnections: past the cap it refuses everyone, so slowloris sockets would lock the API (socket-cap.ts).
+      capSockets(server, ADMIN_MAX_SOCKETS)
       const listening = server
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject)
@@ -163,8 +177,14 @@ function openStream (reply: AdminResponse, stream: (sink: AdminStreamSink) => vo
 }
 
 async function answer (request: IncomingMessage, components: AdminServerComponents, hosts: ReadonlySet<string>): Promise<AdminResponse> {
+  // RFC 9112 §3.2: an HTTP/1.1 request has exactly one Host; Node keeps the first of several, and a proxy might use another.
+  const hostCount = hostHeaderCount(request)
+  if (hostCount > 1 || (hostCount === 0 && request.httpVersion !== '1.0')) {
+    return { status: 400, body: { error: 'BadRequest', message: 'The request must have exactly one Host header' } }
+  }
   if (!hosts.has(request.headers.host ?? '')) return { status: 421, body: { error: 'MisdirectedRequest', message: 'Host header does not name this admin server' } }
-  const url = new URL(request.url ?? '/', 'http://admin.invalid')
+  const url = urlOf(request.url ?? '/')
+  if (url === undefined) return { status: 400, body: { error: 'BadRequest', message: 'The request target must be a path (origin form)' } }
   const route = ROUTES.find((candidate) => candidate.pattern.test(url.pathname))
   if (route === undefined) return { status: 404, body: { error: 'NotFound', message: `No route "${url.pathname}"` } }
   if (route.isAuthenticated && !isTokenValid(request.headers.authorization, components.token)) {
@@ -173,22 +193,65 @@ async function answer (request: IncomingMessage, components: AdminServerComponen
   const handler = route.methods[request.method ?? 'GET']
   if (handler === undefined) return { status: 405, body: { error: 'MethodNotAllowed', message: `${request.method ?? ''} is not allowed on "${url.pathname}"` } }
   const body = await readBody(request)
-  if (body === undefined) return { status: 413, body: { error: 'PayloadTooLarge', message: `Body exceeds ${ADMIN_MAX_BODY_BYTES} bytes` } }
+  if (body === 'too_large') return { status: 413, body: { error: 'PayloadTooLarge', message: `Body exceeds ${ADMIN_MAX_BODY_BYTES} bytes` } }
+  if (body === 'incomplete') return { status: 400, body: { error: 'BadRequest', message: 'The request body ended before its declared length or was malformed' } }
   const adminRequest: AdminRequest = { url, body, match: route.pattern.exec(url.pathname) ?? [] }
   return handler(adminRequest, components.node)
 }
 
-/** The request body, or undefined when it exceeds the cap (reading stops there). */
-async function readBody (request: IncomingMessage): Promise<Uint8Array | undefined> {
+/** Counts and logs one refused request, with the error name its answer carries. */
+function recordRefusal (refusals: AdminRefusals, request: IncomingMessage, status: number, body: unknown): void {
+  const answer = typeof body === 'object' && body !== null ? body as { error?: unknown, reason?: unknown } : {}
+  refusals.record({
+    status,
+    error: typeof answer.error === 'string' ? answer.error : 'BadRequest',
+    ...(typeof answer.reason === 'string' ? { reason: answer.reason } : {}),
+    method: request.method ?? '',
+    path: pathForLog(request.url)
+  })
+}
+
+/** How many Host headers the request carried (Node's `headers.host` shows only the first). */
+function hostHeaderCount (request: IncomingMessage): number {
+  let count = 0
+  for (let i = 0; i < request.rawHeaders.length; i += 2) if (request.rawHeaders[i]?.toLowerCase() === 'host') count++
+  return count
+}
+
+/**
+ * The URL of a request target in origin form (`/v1/node?x=1`), or undefined for any other
+ * form — absolute (`http://host/…`, whose authority would bypass the Host check), `*`, or
+ * one that does not parse. The admin API is no proxy.
+ */
+function urlOf (target: string): URL | undefined {
+  if (!target.startsWith('/')) return undefined
+  try {
+    // Prefixed, not resolved against a base: "//host/path" stays a path instead of naming a host.
+    return new URL(`http://admin.invalid${target}`)
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The request body; `too_large` when it exceeds the cap (reading stops there), and
+ * `incomplete` when the client ended it early or sent a malformed chunked body — a bad
+ * request, not a server failure.
+ */
+async function readBody (request: IncomingMessage): Promise<Uint8Array | 'too_large' | 'incomplete'> {
   const declared = Number(request.headers['content-length'] ?? 0)
-  if (declared > ADMIN_MAX_BODY_BYTES) return undefined
+  if (declared > ADMIN_MAX_BODY_BYTES) return 'too_large'
   const chunks: Buffer[] = []
   let length = 0
-  for await (const chunk of request) {
-    const bytes = chunk as Buffer
-    length += bytes.length
-    if (length > ADMIN_MAX_BODY_BYTES) return undefined
-    chunks.push(bytes)
+  try {
+    for await (const chunk of request) {
+      const bytes = chunk as Buffer
+      length += bytes.length
+      if (length > ADMIN_MAX_BODY_BYTES) return 'too_large'
+      chunks.push(bytes)
+    }
+  } catch {
+    return 'incomplete'
   }
   return Buffer.concat(chunks)
 }
