@@ -62,6 +62,17 @@ describe('Node', { timeout: 60_000 }, () => {
     const receipt = await ann.send(bob.identity.fingerprint, 'INTENT', { goal: 'ask', topic: 'still here', priority: 'normal', context: 'unit' })
     assert.deepEqual(receipt.hops, [bob.identity.fingerprint], 'ann still sends')
   })
+
+  it('counts the frames its links carry, by channel and direction (web4_transport_frames_total)', async () => {
+    const frames = (node: MeshNode, channel: string, direction: string): number => node.metrics.value('web4_transport_frames_total', { channel, direction })
+    assert.ok(frames(ann, 'control', 'out') > 0 && frames(ann, 'control', 'in') > 0, 'the handshakes and link state went over control')
+    const before = { annOut: frames(ann, 'mesh', 'out'), annIn: frames(ann, 'mesh', 'in'), bobOut: frames(bob, 'mesh', 'out'), bobIn: frames(bob, 'mesh', 'in') }
+    await ann.send(bob.identity.fingerprint, 'INTENT', { goal: 'ask', topic: 'counted', priority: 'normal', context: 'unit' })
+    assert.ok(frames(ann, 'mesh', 'out') > before.annOut, 'ann sent the carrier')
+    assert.ok(frames(bob, 'mesh', 'in') > before.bobIn, 'bob took it')
+    assert.ok(frames(bob, 'mesh', 'out') > before.bobOut, 'bob sent the receipt')
+    assert.ok(frames(ann, 'mesh', 'in') > before.annIn, 'ann took the receipt')
+  })
 })
 
 describe('Node and its transport', () => {

@@ -45,6 +45,7 @@ import type { ChannelName } from '../transport/channels.ts'
 import type { LinkSupervisor } from '../transport/link-supervisor.ts'
 import type { LinkInfo, LinkTransport } from '../transport/link-transport.ts'
 import { createApplication } from './application.ts'
+import { countFrameIn, countingSender } from './frame-counter.ts'
 import type { DeliveredMessage, MeshNode, NodeInfo, PeerView, SendOptions, ServiceHandler } from './types.ts'
 
 /** How often link RTT summaries are copied into the registry, and expired replay entries pruned. */
@@ -116,10 +117,11 @@ export class Node implements MeshNode {
     const author = { identity: parts.identity, agentId: parts.agentId }
     this.#replay = createPersistentReplayCache(parts.replayStore, parts.clock.now())
     const common = { clock: parts.clock, events: parts.events, logger: parts.logger, metrics: parts.metrics }
+    const sender = countingSender(parts.transport, parts.metrics)
     this.#handshake = new HandshakeService({
       ...common,
       author,
-      sender: parts.transport,
+      sender,
       peers: parts.registry,
       localState: { current: () => ({ ...parts.state }) },
       onHandshaken: (link) => { this.linkState.onNeighbourChange(link, true) }
@@ -128,7 +130,7 @@ export class Node implements MeshNode {
       ...common,
       identity: parts.identity,
       agentId: parts.agentId,
-      sender: parts.transport,
+      sender,
       sequences: parts.sequences,
       trustOf: (fingerprint) => parts.registry.trustOf(fingerprint),
       neighbours: () => this.#handshake.handshakenPeers().map((link) => ({ link, rttMs: parts.supervisor.rttOf(link.peerId)?.smoothedMs })),
@@ -138,7 +140,7 @@ export class Node implements MeshNode {
     this.#router = new MeshRouter({
       ...common,
       author,
-      sender: parts.transport,
+      sender,
       linkState: this.linkState,
       trustOf: (fingerprint) => parts.registry.trustOf(fingerprint),
       links: () => this.#handshake.handshakenPeers(),
@@ -221,6 +223,7 @@ export class Node implements MeshNode {
         }
       },
       onFrame: (link, channel, body) => {
+        countFrameIn(this.metrics, channel)
         registry.markSeen(link.fingerprint, clock.now())
         if (channel === 'mesh') this.#onMeshFrame(link, body)
         else intake.accept(link, channel, body)
