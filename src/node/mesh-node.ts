@@ -306,15 +306,14 @@ export class Node implements MeshNode {
       const { human, ...action } = onBehalfOf
       this.hcp.assertMayActFor(human, action)
     }
-    const destination = resolveDestination(to, this.#knownNodes())
-    const nowMs = this.#parts.clock.now()
+    const known = this.#knownNodes()
+    const destination = resolveDestination(to, known)
+    const sendOptions = options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }
+    if (type === 'SERVICE_INVOKE') return await this.#router.send(destination, { type, payload: payload as MeshEnvelope['payload'] }, sendOptions)
     const author = { identity: this.identity, agentId: this.agentId }
-    const receiver = { agent_id: this.#knownNodes().find((node) => node.fingerprint === destination)?.agentId ?? '', fingerprint: destination }
-    if (type === 'SERVICE_INVOKE') {
-      return await this.#router.send(destination, { type, payload: payload as MeshEnvelope['payload'] }, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs })
-    }
-    const body = buildBodyEnvelope(author, { type, payload, receiver }, { ...options, nowMs })
-    return await this.#router.send(destination, { type, payload: { body }, body }, options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs })
+    const receiver = { agent_id: known.find((node) => node.fingerprint === destination)?.agentId ?? '', fingerprint: destination }
+    const body = buildBodyEnvelope(author, { type, payload, receiver }, { ...options, nowMs: this.#parts.clock.now() })
+    return await this.#router.send(destination, { type, payload: { body }, body }, sendOptions)
   }
 
   registerService (service: string, version: string, handler: ServiceHandler): void {
