@@ -2,19 +2,14 @@
 // parsers, then the routes through createAdminServer over three nodes on one in-memory
 // network, where alpha pins beta and gamma as roots so that their confirmations count.
 import assert from 'node:assert/strict'
-import { request } from 'node:http'
 import { after, before, describe, it } from 'node:test'
 import { failureOf } from '../../../test/helpers/failure.ts'
 import { waitFor } from '../../../test/helpers/wait-for.ts'
-import { createMeshNode } from '../../node.ts'
 import type { MeshNode } from '../../node.ts'
-import { SILENT_LOGGER } from '../../observability/logger.ts'
 import { ERROR_TABLE } from '../../protocol/errors.ts'
-import { generateKeyPairIdentity } from '../../protocol/identity/index.ts'
 import { claimIdOf } from '../../runtime/knowledge/index.ts'
-import { createMemoryNetwork } from '../../transport/memory/index.ts'
-import { createAdminServer } from '../server.ts'
-import type { AdminServer } from '../server.ts'
+import { badRequest, bytesOf, callAdmin, FAST_LINK_STATE, refusal, startAdminMesh } from './fixtures.test.ts'
+import type { AdminMesh } from './fixtures.test.ts'
 import {
   CLAIMS_PAGE_LIMIT, parseChallengeRequest, parseClaimId, parseClaimsQuery, parseConfirmRequest, parseProposeRequest,
   VERDICT_NOTES_MAX_CHARS
@@ -22,21 +17,6 @@ import {
 
 const TOKEN = 'cd'.repeat(32)
 const FACT = { statement: 'Water boils at 100 °C at sea level', domain: 'physics', confidence: 0.9, sources: ['https://example.org/boiling'], context: 'test' }
-
-function bytesOf (value: unknown): Uint8Array {
-  return new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value))
-}
-
-function refusal (fn: () => unknown): { name: string, reason: string | undefined, field: string | undefined } {
-  try {
-    fn()
-  } catch (err) {
-    return { name: (err as Error).name, reason: (err as { reason?: string }).reason, field: (err as { field?: string }).field }
-  }
-  assert.fail('expected a refusal')
-}
-
-const badRequest = (field?: string): Record<string, unknown> => ({ name: 'InvalidEnvelopeError', reason: 'bad_request', field })
 
 describe('parseProposeRequest()', () => {
   it('parseProposeRequest() fills in the DMP trace and causal links when they are missing', () => {
@@ -139,47 +119,27 @@ describe('parseClaimId() and parseClaimsQuery()', () => {
 })
 
 describe('claim routes through the admin server', () => {
+  let mesh: AdminMesh
   let alpha: MeshNode
   let beta: MeshNode
   let gamma: MeshNode
-  let server: AdminServer
   let base = ''
 
   before(async () => {
-    const network = createMemoryNetwork()
-    const [a, b, c] = [generateKeyPairIdentity(), generateKeyPairIdentity(), generateKeyPairIdentity()]
-    const common = { linkState: { triggerDelayMs: 10, minIntervalMs: 50 }, knowledge: { windowMs: 100 } }
-    alpha = await createMeshNode({ ...common, identity: a, agentId: 'alpha', transport: network.createTransport({ identity: a }), trustedFingerprints: [b.fingerprint, c.fingerprint] })
-    beta = await createMeshNode({ ...common, identity: b, agentId: 'beta', transport: network.createTransport({ identity: b }) })
-    gamma = await createMeshNode({ ...common, identity: c, agentId: 'gamma', transport: network.createTransport({ identity: c }) })
-    for (const node of [alpha, beta, gamma]) await node.start()
-    beta.connect(alpha.info().multiaddrs[0]!)
-    gamma.connect(alpha.info().multiaddrs[0]!)
-    await waitFor(() => [b, c].every((peer) => alpha.linkState.nextHop(peer.fingerprint) !== undefined)
-      && beta.linkState.nextHop(c.fingerprint) !== undefined && gamma.linkState.nextHop(b.fingerprint) !== undefined, { timeoutMs: 5000, what: 'routes between all three' })
-    server = createAdminServer({ node: alpha, token: TOKEN, logger: SILENT_LOGGER }, { host: '127.0.0.1', port: 0 })
-    base = (await server.start()).url
+    mesh = await startAdminMesh(['alpha', 'beta', 'gamma'], {
+      token: TOKEN,
+      init: (index, [, b, c]) => ({ linkState: FAST_LINK_STATE, knowledge: { windowMs: 100 }, ...(index === 0 ? { trustedFingerprints: [b!.fingerprint, c!.fingerprint] } : {}) }),
+      isReady: ([a, b, c]) => [b!, c!].every((peer) => a!.linkState.nextHop(peer.identity.fingerprint) !== undefined)
+        && b!.linkState.nextHop(c!.identity.fingerprint) !== undefined && c!.linkState.nextHop(b!.identity.fingerprint) !== undefined,
+      what: 'routes between all three'
+    })
+    ;[alpha, beta, gamma] = mesh.nodes as [MeshNode, MeshNode, MeshNode]
+    base = mesh.base
   })
-  after(async () => {
-    await server.stop()
-    for (const node of [gamma, beta, alpha]) await node.stop()
-  })
+  after(async () => { await mesh.stop() })
 
   async function call (path: string, init: { method?: string, body?: unknown } = {}): Promise<{ status: number, body: unknown }> {
-    const url = new URL(path, base)
-    const text = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
-    return await new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { host: url.host, authorization: `Bearer ${TOKEN}` }
-      if (text !== undefined) headers['content-length'] = String(Buffer.byteLength(text))
-      const req = request(url, { method: init.method ?? 'GET', headers, agent: false }, (response) => {
-        let received = ''
-        response.setEncoding('utf8').on('data', (chunk: string) => { received += chunk }).on('end', () => {
-          resolve({ status: response.statusCode ?? 0, body: received === '' ? null : JSON.parse(received) as unknown })
-        })
-      })
-      req.on('error', reject)
-      req.end(text)
-    })
+    return await callAdmin(base, TOKEN, path, init)
   }
 
   async function claimsOf (query = ''): Promise<Array<Record<string, unknown>>> {

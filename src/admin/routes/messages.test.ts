@@ -2,26 +2,16 @@
 // both routes through createAdminServer over two nodes on one in-memory network, typed
 // errors answered with the error table's HTTP status.
 import assert from 'node:assert/strict'
-import { request } from 'node:http'
 import { after, before, describe, it } from 'node:test'
-import { waitFor } from '../../../test/helpers/wait-for.ts'
 import { failureOf } from '../../../test/helpers/failure.ts'
-import { createMeshNode } from '../../node.ts'
 import type { MeshNode } from '../../node.ts'
-import { SILENT_LOGGER } from '../../observability/logger.ts'
 import { ERROR_TABLE } from '../../protocol/errors.ts'
-import { generateKeyPairIdentity } from '../../protocol/identity/index.ts'
-import { createMemoryNetwork } from '../../transport/memory/index.ts'
-import { createAdminServer } from '../server.ts'
-import type { AdminServer } from '../server.ts'
+import { bytesOf, callAdmin, FAST_LINK_STATE, startAdminMesh } from './fixtures.test.ts'
+import type { AdminMesh } from './fixtures.test.ts'
 import { parseMessageRequest } from './messages.ts'
 
 const TOKEN = 'ab'.repeat(32)
 const INTENT = { goal: 'ask', topic: 'admin', priority: 'normal', context: 'test' }
-
-function bytesOf (value: unknown): Uint8Array {
-  return new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value))
-}
 
 describe('parseMessageRequest()', () => {
   it('parseMessageRequest() returns a well-formed request as it is', () => {
@@ -67,45 +57,25 @@ describe('parseMessageRequest()', () => {
 })
 
 describe('GET /v1/routes and POST /v1/messages through the admin server', () => {
+  let mesh: AdminMesh
   let alpha: MeshNode
   let beta: MeshNode
-  let server: AdminServer
   let base = ''
 
   before(async () => {
-    const network = createMemoryNetwork()
-    const [a, b] = [generateKeyPairIdentity(), generateKeyPairIdentity()]
-    const linkState = { triggerDelayMs: 10, minIntervalMs: 50 }
-    alpha = await createMeshNode({ identity: a, agentId: 'alpha', transport: network.createTransport({ identity: a }), linkState })
-    beta = await createMeshNode({ identity: b, agentId: 'beta', transport: network.createTransport({ identity: b }), linkState })
-    await alpha.start()
-    await beta.start()
-    beta.connect(alpha.info().multiaddrs[0]!)
-    await waitFor(() => alpha.linkState.nextHop(b.fingerprint) !== undefined && beta.linkState.nextHop(a.fingerprint) !== undefined, { timeoutMs: 5000, what: 'routes both ways' })
-    server = createAdminServer({ node: alpha, token: TOKEN, logger: SILENT_LOGGER }, { host: '127.0.0.1', port: 0 })
-    base = (await server.start()).url
+    mesh = await startAdminMesh(['alpha', 'beta'], {
+      token: TOKEN,
+      init: () => ({ linkState: FAST_LINK_STATE }),
+      isReady: ([a, b]) => a!.linkState.nextHop(b!.identity.fingerprint) !== undefined && b!.linkState.nextHop(a!.identity.fingerprint) !== undefined,
+      what: 'routes both ways'
+    })
+    ;[alpha, beta] = mesh.nodes as [MeshNode, MeshNode]
+    base = mesh.base
   })
-  after(async () => {
-    await server.stop()
-    await beta.stop()
-    await alpha.stop()
-  })
+  after(async () => { await mesh.stop() })
 
   async function call (path: string, init: { method?: string, body?: unknown, token?: string } = {}): Promise<{ status: number, body: unknown }> {
-    const url = new URL(path, base)
-    const text = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
-    return await new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { host: url.host, authorization: `Bearer ${init.token ?? TOKEN}` }
-      if (text !== undefined) headers['content-length'] = String(Buffer.byteLength(text))
-      const req = request(url, { method: init.method ?? 'GET', headers, agent: false }, (response) => {
-        let received = ''
-        response.setEncoding('utf8').on('data', (chunk: string) => { received += chunk }).on('end', () => {
-          resolve({ status: response.statusCode ?? 0, body: received === '' ? null : JSON.parse(received) as unknown })
-        })
-      })
-      req.on('error', reject)
-      req.end(text)
-    })
+    return await callAdmin(base, init.token ?? TOKEN, path, init)
   }
 
   it('GET /v1/routes lists the route to the other node, with agent ids', async () => {

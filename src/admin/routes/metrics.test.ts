@@ -4,38 +4,22 @@ import assert from 'node:assert/strict'
 import { request } from 'node:http'
 import { after, before, describe, it } from 'node:test'
 import { parsePrometheusText } from '../../../test/helpers/prometheus-text.ts'
-import { waitFor } from '../../../test/helpers/wait-for.ts'
-import { createMeshNode } from '../../node.ts'
-import type { MeshNode } from '../../node.ts'
-import { SILENT_LOGGER } from '../../observability/logger.ts'
-import { generateKeyPairIdentity } from '../../protocol/identity/index.ts'
-import { createMemoryNetwork } from '../../transport/memory/index.ts'
-import { createAdminServer } from '../server.ts'
-import type { AdminServer } from '../server.ts'
+import { startAdminMesh } from './fixtures.test.ts'
+import type { AdminMesh } from './fixtures.test.ts'
 
 describe('GET /metrics', () => {
-  let alpha: MeshNode
-  let beta: MeshNode
-  let server: AdminServer
+  let mesh: AdminMesh
   let base = ''
 
   before(async () => {
-    const network = createMemoryNetwork()
-    const [a, b] = [generateKeyPairIdentity(), generateKeyPairIdentity()]
-    alpha = await createMeshNode({ identity: a, agentId: 'alpha', transport: network.createTransport({ identity: a }) })
-    beta = await createMeshNode({ identity: b, agentId: 'beta', transport: network.createTransport({ identity: b }) })
-    await alpha.start()
-    await beta.start()
-    beta.connect(alpha.info().multiaddrs[0]!)
-    await waitFor(() => alpha.peers().some((peer) => peer.isHandshaken && peer.trust === 'probing'), { timeoutMs: 5000, what: 'a handshake' })
-    server = createAdminServer({ node: alpha, token: 'ab'.repeat(32), logger: SILENT_LOGGER }, { host: '127.0.0.1', port: 0 })
-    base = (await server.start()).url
+    mesh = await startAdminMesh(['alpha', 'beta'], {
+      token: 'ab'.repeat(32),
+      isReady: ([alpha]) => alpha!.peers().some((peer) => peer.isHandshaken && peer.trust === 'probing'),
+      what: 'a handshake'
+    })
+    base = mesh.base
   })
-  after(async () => {
-    await server.stop()
-    await beta.stop()
-    await alpha.stop()
-  })
+  after(async () => { await mesh.stop() })
 
   it('GET /metrics answers the Prometheus text format without a token', async () => {
     const response = await fetch(new URL('/metrics', base))

@@ -2,42 +2,30 @@
 // the SPEC §13 graph as JSON, NetJSON, and the text formats as text/plain.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import { waitFor } from '../../../test/helpers/wait-for.ts'
 import type { NetJsonNetworkGraph, TopologyGraph } from '../../mesh/observability/index.ts'
-import { createMeshNode } from '../../node.ts'
 import type { MeshNode } from '../../node.ts'
-import { SILENT_LOGGER } from '../../observability/logger.ts'
-import { generateKeyPairIdentity } from '../../protocol/identity/index.ts'
-import { createMemoryNetwork } from '../../transport/memory/index.ts'
-import { createAdminServer } from '../server.ts'
-import type { AdminServer } from '../server.ts'
+import { FAST_LINK_STATE, startAdminMesh } from './fixtures.test.ts'
+import type { AdminMesh } from './fixtures.test.ts'
 
 const TOKEN = 'ef'.repeat(32)
 
 describe('GET /v1/topology', () => {
+  let mesh: AdminMesh
   let alpha: MeshNode
   let beta: MeshNode
-  let server: AdminServer
   let base = ''
 
   before(async () => {
-    const network = createMemoryNetwork()
-    const [a, b] = [generateKeyPairIdentity(), generateKeyPairIdentity()]
-    const linkState = { triggerDelayMs: 10, minIntervalMs: 50 }
-    alpha = await createMeshNode({ identity: a, agentId: 'alpha', transport: network.createTransport({ identity: a }), linkState })
-    beta = await createMeshNode({ identity: b, agentId: 'beta', transport: network.createTransport({ identity: b }), linkState })
-    await alpha.start()
-    await beta.start()
-    beta.connect(alpha.info().multiaddrs[0]!)
-    await waitFor(() => alpha.linkState.nextHop(b.fingerprint) !== undefined, { timeoutMs: 5000, what: 'a route to beta' })
-    server = createAdminServer({ node: alpha, token: TOKEN, logger: SILENT_LOGGER }, { host: '127.0.0.1', port: 0 })
-    base = (await server.start()).url
+    mesh = await startAdminMesh(['alpha', 'beta'], {
+      token: TOKEN,
+      init: () => ({ linkState: FAST_LINK_STATE }),
+      isReady: ([a, b]) => a!.linkState.nextHop(b!.identity.fingerprint) !== undefined,
+      what: 'a route to beta'
+    })
+    ;[alpha, beta] = mesh.nodes as [MeshNode, MeshNode]
+    base = mesh.base
   })
-  after(async () => {
-    await server.stop()
-    await beta.stop()
-    await alpha.stop()
-  })
+  after(async () => { await mesh.stop() })
 
   async function get (query: string, token = TOKEN): Promise<Response> {
     return await fetch(new URL(`/v1/topology${query}`, base), { headers: { authorization: `Bearer ${token}` } })

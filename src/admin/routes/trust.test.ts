@@ -2,38 +2,18 @@
 // the request parsers, then the routes through createAdminServer over two nodes on one
 // in-memory network, where alpha pins beta as a root.
 import assert from 'node:assert/strict'
-import { request } from 'node:http'
 import { after, before, describe, it } from 'node:test'
 import { failureOf } from '../../../test/helpers/failure.ts'
-import { waitFor } from '../../../test/helpers/wait-for.ts'
-import { createMeshNode } from '../../node.ts'
 import type { MeshNode } from '../../node.ts'
-import { SILENT_LOGGER } from '../../observability/logger.ts'
 import { generateKeyPairIdentity } from '../../protocol/identity/index.ts'
-import { createMemoryNetwork } from '../../transport/memory/index.ts'
-import { createAdminServer } from '../server.ts'
-import type { AdminServer } from '../server.ts'
+import { badRequest, bytesOf, callAdmin, refusal, startAdminMesh } from './fixtures.test.ts'
+import type { AdminMesh } from './fixtures.test.ts'
 import {
   operatorReason, parseFingerprint, parseTransitionsLimit, parseTrustRequest, TRUST_REASON_MAX_CHARS, TRUST_TRANSITIONS_DEFAULT,
   TRUST_TRANSITIONS_MAX
 } from './trust.ts'
 
 const TOKEN = 'ef'.repeat(32)
-
-function bytesOf (value: unknown): Uint8Array {
-  return new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value))
-}
-
-function refusal (fn: () => unknown): { name: string, reason: string | undefined, field: string | undefined } {
-  try {
-    fn()
-  } catch (err) {
-    return { name: (err as Error).name, reason: (err as { reason?: string }).reason, field: (err as { field?: string }).field }
-  }
-  assert.fail('expected a refusal')
-}
-
-const badRequest = (field?: string): Record<string, unknown> => ({ name: 'InvalidEnvelopeError', reason: 'bad_request', field })
 
 describe('parseTrustRequest()', () => {
   it('parseTrustRequest() takes every settable state with a reason, trimmed', () => {
@@ -82,44 +62,26 @@ describe('parseFingerprint() and parseTransitionsLimit()', () => {
 })
 
 describe('trust routes through the admin server', () => {
+  let mesh: AdminMesh
   let alpha: MeshNode
   let beta: MeshNode
-  let server: AdminServer
   let base = ''
 
   before(async () => {
-    const network = createMemoryNetwork()
-    const [a, b] = [generateKeyPairIdentity(), generateKeyPairIdentity()]
-    alpha = await createMeshNode({ identity: a, agentId: 'alpha', transport: network.createTransport({ identity: a }), trustedFingerprints: [b.fingerprint] })
-    beta = await createMeshNode({ identity: b, agentId: 'beta', transport: network.createTransport({ identity: b }) })
-    await alpha.start()
-    await beta.start()
-    beta.connect(alpha.info().multiaddrs[0]!)
-    await waitFor(() => alpha.peers().some((peer) => peer.fingerprint === b.fingerprint && peer.isHandshaken), { timeoutMs: 5000, what: 'the handshake' })
-    server = createAdminServer({ node: alpha, token: TOKEN, logger: SILENT_LOGGER }, { host: '127.0.0.1', port: 0 })
-    base = (await server.start()).url
+    mesh = await startAdminMesh(['alpha', 'beta'], {
+      token: TOKEN,
+      init: (index, [, b]) => (index === 0 ? { trustedFingerprints: [b!.fingerprint] } : {}),
+      isReady: ([a, b]) => a!.peers().some((peer) => peer.fingerprint === b!.identity.fingerprint && peer.isHandshaken),
+      what: 'the handshake'
+    })
+    ;[alpha, beta] = mesh.nodes as [MeshNode, MeshNode]
+    base = mesh.base
   })
-  after(async () => {
-    await server.stop()
-    await beta.stop()
-    await alpha.stop()
-  })
+  after(async () => { await mesh.stop() })
 
   async function call (path: string, init: { method?: string, body?: unknown } = {}): Promise<{ status: number, body: Record<string, unknown> }> {
-    const url = new URL(path, base)
-    const text = init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body)
-    return await new Promise((resolve, reject) => {
-      const headers: Record<string, string> = { host: url.host, authorization: `Bearer ${TOKEN}` }
-      if (text !== undefined) headers['content-length'] = String(Buffer.byteLength(text))
-      const req = request(url, { method: init.method ?? 'GET', headers, agent: false }, (response) => {
-        let received = ''
-        response.setEncoding('utf8').on('data', (chunk: string) => { received += chunk }).on('end', () => {
-          resolve({ status: response.statusCode ?? 0, body: JSON.parse(received) as Record<string, unknown> })
-        })
-      })
-      req.on('error', reject)
-      req.end(text)
-    })
+    const { status, body } = await callAdmin(base, TOKEN, path, init)
+    return { status, body: body as Record<string, unknown> }
   }
 
   it('GET /v1/trust lists every peer with its trust, pinning and last transition', async () => {
