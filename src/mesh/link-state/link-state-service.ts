@@ -126,9 +126,9 @@ export class LinkStateService implements LinkStateView {
     this.#isStopped = true
     clearTimeout(this.#triggerTimer)
     clearInterval(this.#tickTimer)
-    const withdrawal = this.#seal([], true)
+    const withdrawal = canonicalBytes(this.#seal([], true))
     await Promise.allSettled(this.#components.neighbours().map(async ({ link }) => {
-      await this.#components.sender.send(link.peerId, 'control', canonicalBytes(withdrawal))
+      await this.#components.sender.send(link.peerId, 'control', withdrawal)
     }))
   }
 
@@ -162,7 +162,7 @@ export class LinkStateService implements LinkStateView {
   onNeighbourChange (link: LinkInfo, isUp: boolean): void {
     if (this.#isStopped) return
     if (isUp) {
-      for (const entry of this.#lsdb.entries()) this.#sendLsa(link, entry.lsa)
+      for (const entry of this.#lsdb.entries()) this.#sendLsa(link, canonicalBytes(entry.lsa))
     }
     this.#recompute()
     this.trigger()
@@ -274,13 +274,15 @@ export class LinkStateService implements LinkStateView {
   }
 
   #flood (lsa: Lsa, exceptPeerId: string | undefined): void {
+    const bytes = canonicalBytes(lsa)
     for (const { link } of this.#components.neighbours()) {
-      if (link.peerId !== exceptPeerId) this.#sendLsa(link, lsa)
+      if (link.peerId !== exceptPeerId) this.#sendLsa(link, bytes)
     }
   }
 
-  #sendLsa (link: LinkInfo, lsa: Lsa): void {
-    this.#components.sender.send(link.peerId, 'control', canonicalBytes(lsa)).catch((err: unknown) => {
+  /** Sends the canonical bytes of one LSA (encoded once by the caller, however many links get it). */
+  #sendLsa (link: LinkInfo, bytes: Uint8Array): void {
+    this.#components.sender.send(link.peerId, 'control', bytes).catch((err: unknown) => {
       if (err instanceof BackpressureError) this.#components.metrics?.increment('web4_transport_backpressure_total', { channel: 'control' })
       this.#log.debug({ peer: link.fingerprint, err: (err as Error).message }, 'LSA not sent')
     })

@@ -410,10 +410,11 @@ export class MeshRouter {
   }
 
   #flood (carrier: MeshEnvelope, from: LinkInfo): void {
+    if (carrier.hops.length >= this.#config.maxHops) return
+    const bytes = canonicalBytes(carrier)
     for (const link of this.#components.links()) {
       if (link.peerId === from.peerId || carrier.hops.includes(link.fingerprint) || link.fingerprint === carrier.origin) continue
-      if (carrier.hops.length >= this.#config.maxHops) return
-      this.#components.sender.send(link.peerId, 'mesh', canonicalBytes(carrier)).catch(() => { /* a neighbour that cannot take it misses one broadcast */ })
+      this.#components.sender.send(link.peerId, 'mesh', bytes).catch(() => { /* a neighbour that cannot take it misses one broadcast */ })
     }
   }
 

@@ -17,7 +17,7 @@ import type { KnowledgeOutcome } from '../../runtime/knowledge/knowledge-service
 import type { Lsa } from '../link-state/lsa.ts'
 import type { PeerRegistry } from '../peers/index.ts'
 import { equivocationProposal, verifyEquivocation } from './evidence.ts'
-import { introductionsFrom, lsaCauseId } from './introductions.ts'
+import { introductionsFrom } from './introductions.ts'
 import { ReputationLedger } from './reputation.ts'
 import type { TrustProposal } from './types.ts'
 
@@ -72,7 +72,7 @@ export class TrustMeshService {
   onLsa (lsa: Lsa): void {
     const { registry, self } = this.#components
     for (const proposal of introductionsFrom(lsa, { self, trustOf: (fingerprint) => registry.trustOf(fingerprint) })) {
-      this.#apply(proposal, { ...proposal, causeMsgIds: [lsaCauseId(lsa)] })
+      this.#apply(proposal, proposal)
     }
   }
 
