@@ -16,9 +16,12 @@ export interface Clock {
  * skew and replay-window tests can run a node ahead of or behind the others.
  */
 export const systemClock: Clock = Object.freeze({
-  now: (): number => Date.now() + clockOffsetMs(),
+  now: (): number => Date.now() + CLOCK_OFFSET_MS,
   monotonic: (): number => performance.now()
 })
+
+/** Read once, when the process loads this module: `now()` runs several times per hop. */
+const CLOCK_OFFSET_MS = clockOffsetMs()
 
 function clockOffsetMs (): number {
   const text = process.env.WEB4MESH_CLOCK_OFFSET_MS

@@ -256,7 +256,6 @@ export class Node implements MeshNode {
       this.#handshake.stop()
       this.#houseKeep()
       await this.#parts.supervisor.stop()
-      this.#replay.flush()
     } else {
       this.#handshake.stop()
     }

@@ -60,7 +60,12 @@ export interface CountingMetrics extends MeshMetrics {
 /** A counting metrics port. */
 export function createCountingMetrics (): CountingMetrics {
   const values = new Map<string, { name: CounterName, labels: Labels, value: number }>()
-  const keyOf = (name: string, labels: Labels): string => `${name}${JSON.stringify(Object.entries(labels).sort())}`
+  // Called for every frame in and out: label names sorted and joined, without building entries or JSON.
+  const keyOf = (name: string, labels: Labels): string => {
+    let key = name
+    for (const label of Object.keys(labels).sort()) key += `\0${label}\0${String(labels[label])}`
+    return key
+  }
   return {
     increment (name, labels = {}, by = 1) {
       const key = keyOf(name, labels)
