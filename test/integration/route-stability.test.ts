@@ -7,13 +7,13 @@
 import assert from 'node:assert/strict'
 import { after, describe, it } from 'node:test'
 import type { MeshNode } from '../../src/node.ts'
-import { startDelayProxy } from '../helpers/delay-proxy.ts'
-import type { DelayProxy } from '../helpers/delay-proxy.ts'
+import { startLinkRelay } from '../helpers/link-relay.ts'
+import type { LinkRelay } from '../helpers/link-relay.ts'
 import { addressOf, startNode, stopAll } from '../helpers/in-process-nodes.ts'
 import { waitFor } from '../helpers/wait-for.ts'
 
 const nodes: MeshNode[] = []
-const proxies: DelayProxy[] = []
+const proxies: LinkRelay[] = []
 after(async () => {
   await stopAll(nodes)
   await Promise.allSettled(proxies.map(async (proxy) => { await proxy.close() }))
@@ -29,8 +29,8 @@ describe('route stability', { timeout: 60_000 }, () => {
     const b = await startNode('stable-b', { peers: [addressOf(d)] })
     const c = await startNode('stable-c', { peers: [addressOf(d)] })
     nodes.push(d, b, c)
-    const viaB = await startDelayProxy({ targetPort: portOf(b), delayMs: 20, jitterMs: 15, seed: 7 })
-    const viaC = await startDelayProxy({ targetPort: portOf(c), delayMs: 20, jitterMs: 15, seed: 11 })
+    const viaB = await startLinkRelay({ targetHost: '127.0.0.1', targetPort: portOf(b), delayMs: 20, jitterMs: 15, seed: 7 })
+    const viaC = await startLinkRelay({ targetHost: '127.0.0.1', targetPort: portOf(c), delayMs: 20, jitterMs: 15, seed: 11 })
     proxies.push(viaB, viaC)
     const a = await startNode('stable-a', { peers: [viaB.addressFor(b.info().peer_id), viaC.addressFor(c.info().peer_id)] })
     nodes.push(a)

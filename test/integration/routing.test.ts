@@ -15,8 +15,8 @@ import type { MeshEnvelope } from '../../src/protocol/envelope/types.ts'
 import { generateKeyPairIdentity } from '../../src/protocol/identity/index.ts'
 import { parseJson } from '../../src/protocol/json-intake.ts'
 import { sealLsa } from '../../src/mesh/link-state/lsa.ts'
-import { startDelayProxy } from '../helpers/delay-proxy.ts'
-import type { DelayProxy } from '../helpers/delay-proxy.ts'
+import { startLinkRelay } from '../helpers/link-relay.ts'
+import type { LinkRelay } from '../helpers/link-relay.ts'
 import { addressOf, startNode, stopAll } from '../helpers/in-process-nodes.ts'
 import { startTappedNode } from '../helpers/tapped-node.ts'
 import type { TappedNode } from '../helpers/tapped-node.ts'
@@ -24,7 +24,7 @@ import { waitFor } from '../helpers/wait-for.ts'
 
 const INTENT = { goal: 'ask', topic: 'routing', priority: 'normal', context: 'integration' } as const
 const started: MeshNode[] = []
-const proxies: DelayProxy[] = []
+const proxies: LinkRelay[] = []
 after(async () => {
   await stopAll(started)
   await Promise.allSettled(proxies.map(async (proxy) => { await proxy.close() }))
@@ -95,8 +95,8 @@ describe('mesh routing over TCP', { timeout: 120_000 }, () => {
     const ring: MeshNode[] = []
     for (let i = 0; i < 5; i++) ring.push(await node(`ring-${i}`))
     const [n0, n1, n2, n3, n4] = ring as [MeshNode, MeshNode, MeshNode, MeshNode, MeshNode]
-    const slowN3 = await startDelayProxy({ targetPort: portOf(n3), delayMs: 5, seed: 3 })
-    const slowN0 = await startDelayProxy({ targetPort: portOf(n0), delayMs: 5, seed: 4 })
+    const slowN3 = await startLinkRelay({ targetHost: '127.0.0.1', targetPort: portOf(n3), delayMs: 5, seed: 3 })
+    const slowN0 = await startLinkRelay({ targetHost: '127.0.0.1', targetPort: portOf(n0), delayMs: 5, seed: 4 })
     proxies.push(slowN3, slowN0)
     n1.connect(addressOf(n0))
     n2.connect(addressOf(n1))
