@@ -14,7 +14,7 @@ import { signedBytesOf } from '../../src/protocol/envelope/signature-scope.ts'
 import type { MeshEnvelope, Receiver } from '../../src/protocol/envelope/types.ts'
 import { signBytes } from '../../src/protocol/identity/index.ts'
 import type { EnvelopeAuthor } from '../../src/protocol/envelope/builders.ts'
-import { sealBody, uuidArb, validBodyArb, validCarrierArb } from './envelopes.ts'
+import { sealBody, validBodyArb, validCarrierArb } from './envelopes.ts'
 import type { EnvelopeContext } from './envelopes.ts'
 import { flipSignatureBits, identityArb, signatureBitsArb, SMALL_ORDER_FORGERY, strayFingerprintArb, weakKeyArb } from './identities.ts'
 import { clone, envelopeMutationArb, rawInput, resignWith, STALE_MIN_SECONDS } from './mutations.ts'
@@ -115,6 +115,3 @@ export function meshInputArb (context: MeshContext): fc.Arbitrary<BadInput> {
     { weight: 1, arbitrary: validBodyArb(context).map((body) => rawInput('body_without_carrier', canonicalBytes(body), ['drop:invalid'])) }
   )
 }
-
-/** A fresh carrier id for `MeshContext.duplicateId`. */
-export const duplicateIdArb: fc.Arbitrary<string> = uuidArb

@@ -264,8 +264,7 @@ function tallyOf (claim: ClaimRecord, node: MeshNode): AcceptanceDecision {
 
 function agentIdOf (node: MeshNode, fingerprint: string): string | null {
   if (fingerprint === node.identity.fingerprint) return node.agentId
-  const agentId = node.registry.get(fingerprint)?.agentId ?? ''
-  return agentId === '' ? null : agentId
+  return node.registry.agentIdOf(fingerprint) ?? null
 }
 
 function verdictBody (body: Uint8Array, members: readonly string[], action: string): Record<string, unknown> {

@@ -160,8 +160,7 @@ export const trustRoutes: readonly AdminRoute[] = [trustListRoute, trustPeerRout
 function setTrust (node: MeshNode, fingerprint: string, state: SettableTrustState, reason: string): Record<string, unknown> {
   const event = EVENT_OF_STATE[state]
   const step = node.registry.applyTrust(fingerprint, event, { reason: operatorReason(reason), causeMsgIds: [] })
-  const agentId = node.registry.get(fingerprint)?.agentId ?? ''
-  return { fingerprint, agent_id: agentId === '' ? null : agentId, event, from: step.from, to: step.to, ignored: step.ignored, reason: step.reason }
+  return { fingerprint, agent_id: node.registry.agentIdOf(fingerprint) ?? null, event, from: step.from, to: step.to, ignored: step.ignored, reason: step.reason }
 }
 
 function badRequest (message: string, field?: string): InvalidEnvelopeError {
