@@ -21,7 +21,7 @@ import { allowedHosts, isLoopbackHost, isTokenValid } from './auth.ts'
 import { answerParserRefusals, createAdminRefusals, isRefusal, pathForLog } from './refusals.ts'
 import type { AdminRefusals } from './refusals.ts'
 import {
-  ADMIN_HEADERS_TIMEOUT_MS, ADMIN_KEEP_ALIVE_TIMEOUT_MS, ADMIN_MAX_BODY_BYTES, ADMIN_MAX_SOCKETS, ADMIN_REQUEST_TIMEOUT_MS, ADMIN_TIMEOUT_CHECK_INTERVAL_MS
+  ADMIN_FIRST_REQUEST_GRACE_MS, ADMIN_HEADERS_TIMEOUT_MS, ADMIN_KEEP_ALIVE_TIMEOUT_MS, ADMIN_MAX_BODY_BYTES, ADMIN_MAX_SOCKETS, ADMIN_REQUEST_TIMEOUT_MS, ADMIN_TIMEOUT_CHECK_INTERVAL_MS
 } from './constants.ts'
 import { claimsRoutes } from './routes/claims.ts'
 import { eventsRoute } from './routes/events.ts'
@@ -118,7 +118,7 @@ export function createAdminServer (components: AdminServerComponents, init: Admi
       // What Node's parser refuses is counted and answered with a JSON error too.
       answerParserRefusals(server, refusals)
       // Not server.maxConnections: past the cap it refuses everyone, so slowloris sockets would lock the API (socket-cap.ts).
-      capSockets(server, ADMIN_MAX_SOCKETS)
+      capSockets(server, ADMIN_MAX_SOCKETS, ADMIN_FIRST_REQUEST_GRACE_MS)
       const listening = server
       await new Promise<void>((resolve, reject) => {
         listening.once('error', reject)

@@ -2,16 +2,23 @@
  * The admin server's socket cap (DESIGN §6 "≤ 32 sockets"), made slowloris-proof. Node's
  * `server.maxConnections` refuses every connection past the cap, so a client holding the
  * cap with sockets that never finish their headers locks everyone out until the headers
- * timeout closes them, and again as soon as it reconnects. Here a connection past the cap
- * instead evicts the oldest socket that is not being answered — one still sending its
- * headers, or an idle keep-alive socket — so a client that sends its request at once
- * (curl, a Prometheus scrape) always gets in and the dribbling sockets are the ones closed.
- * Only when every socket has a request in progress is the newcomer refused.
+ * timeout closes them, and again as soon as it reconnects.
+ *
+ * Here a new socket always gets `graceMs` to send its request: past the cap it is let in,
+ * and once its grace is over the oldest sockets that are not being answered (still sending
+ * headers, or idle keep-alive) are closed until `maxSockets` are left. Deciding at accept
+ * time instead cannot tell a client that sends its request at once (curl, a Prometheus
+ * scrape) from a slow one, because nothing has been read from either yet; when a burst of
+ * reconnecting slow sockets lands in the same accept batch as such a client, the client
+ * would be the one closed. Newcomers are bounded too: at twice the cap a new socket evicts
+ * the oldest socket not being answered at once, and is refused only when every open socket
+ * has a request in progress. So at most `2 × maxSockets` descriptors are open, and at most
+ * `maxSockets` once every socket has had its grace.
  *
  * @example
  * ```ts
  * const server = createServer(handler)
- * const cap = capSockets(server, ADMIN_MAX_SOCKETS)
+ * const cap = capSockets(server, ADMIN_MAX_SOCKETS, ADMIN_FIRST_REQUEST_GRACE_MS)
  * cap.evicted // sockets closed to make room
  * ```
  */
@@ -22,49 +29,83 @@ import type { Socket } from 'node:net'
 export interface SocketCap {
   /** Open sockets now. */
   readonly size: number
-  /** Sockets closed to make room for a new one. */
+  /** Sockets closed to make room. */
   readonly evicted: number
-  /** New sockets refused because every open one had a request in progress. */
+  /** New sockets refused because twice the cap were open, every one with a request in progress. */
   readonly refused: number
 }
 
 /**
- * Caps `server` at `maxSockets` open sockets, evicting idle or unfinished ones first.
+ * Caps `server` at `maxSockets` open sockets once each has had `graceMs` to send its
+ * request (and at `2 × maxSockets` before), evicting idle or unfinished ones, oldest first.
  * Use instead of `server.maxConnections`.
  *
- * @throws {RangeError} when `maxSockets` is not a positive integer
+ * @throws {RangeError} when `maxSockets` is not a positive integer or `graceMs` is not a finite number ≥ 0
  */
-export function capSockets (server: Server, maxSockets: number): SocketCap {
+export function capSockets (server: Server, maxSockets: number, graceMs: number): SocketCap {
   if (!Number.isSafeInteger(maxSockets) || maxSockets <= 0) throw new RangeError(`Cannot cap sockets: "maxSockets" must be a positive integer, got ${maxSockets}`)
-  /** Open sockets, oldest first (a Set keeps insertion order). */
-  const sockets = new Set<Socket>()
+  if (!Number.isFinite(graceMs) || graceMs < 0) throw new RangeError(`Cannot cap sockets: "graceMs" must be a finite number ≥ 0, got ${graceMs}`)
+  const ceiling = 2 * maxSockets
+  /** Open sockets and when each was accepted, oldest first (a Map keeps insertion order). */
+  const sockets = new Map<Socket, number>()
   /** Responses not yet finished, per socket. */
   const answering = new Map<Socket, number>()
   const counts = { evicted: 0, refused: 0 }
+  let sweepTimer: NodeJS.Timeout | undefined
+
+  const evict = (socket: Socket): void => {
+    counts.evicted++
+    sockets.delete(socket)
+    socket.destroy()
+  }
+
+  /** The oldest socket with no request being answered, if any; only those accepted before `acceptedBefore`. */
+  const oldestIdle = (acceptedBefore: number): Socket | undefined => {
+    for (const [socket, acceptedAt] of sockets) {
+      if (acceptedAt >= acceptedBefore) return undefined
+      if (!answering.has(socket)) return socket
+    }
+    return undefined
+  }
+
+  /**
+   * Closes idle sockets whose grace is over until the cap holds. Comes back while idle
+   * sockets still in their grace keep it from holding; sockets over the cap that are
+   * being answered bring it back when their response ends.
+   */
+  const sweep = (): void => {
+    sweepTimer = undefined
+    const graceOverBefore = performance.now() - graceMs
+    while (sockets.size > maxSockets) {
+      const victim = oldestIdle(graceOverBefore)
+      if (victim === undefined) break
+      evict(victim)
+    }
+    if (oldestIdle(Number.POSITIVE_INFINITY) !== undefined) scheduleSweep()
+  }
+
+  const scheduleSweep = (): void => {
+    if (sweepTimer !== undefined || sockets.size <= maxSockets) return
+    sweepTimer = setTimeout(sweep, graceMs)
+    sweepTimer.unref()
+  }
 
   server.on('connection', (socket: Socket) => {
-    if (sockets.size >= maxSockets) {
-      let victim: Socket | undefined
-      for (const candidate of sockets) {
-        if (!answering.has(candidate)) {
-          victim = candidate
-          break
-        }
-      }
+    if (sockets.size >= ceiling) {
+      const victim = oldestIdle(Number.POSITIVE_INFINITY)
       if (victim === undefined) {
         counts.refused++
         socket.destroy()
         return
       }
-      counts.evicted++
-      sockets.delete(victim)
-      victim.destroy()
+      evict(victim)
     }
-    sockets.add(socket)
+    sockets.set(socket, performance.now())
     socket.once('close', () => {
       sockets.delete(socket)
       answering.delete(socket)
     })
+    scheduleSweep()
   })
 
   server.on('request', (request, response) => {
@@ -74,7 +115,14 @@ export function capSockets (server: Server, maxSockets: number): SocketCap {
       const left = (answering.get(socket) ?? 1) - 1
       if (left > 0) answering.set(socket, left)
       else answering.delete(socket)
+      // A socket that went idle over the cap is closed by the next sweep.
+      scheduleSweep()
     })
+  })
+
+  server.once('close', () => {
+    clearTimeout(sweepTimer)
+    sweepTimer = undefined
   })
 
   return {
