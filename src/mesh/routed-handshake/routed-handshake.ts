@@ -15,6 +15,7 @@ import type { MeshMetrics } from '../../observability/metrics.ts'
 import type { EnvelopeAuthor } from '../../protocol/envelope/builders.ts'
 import type { CarrierPayload, CipEnvelope, MeshEnvelope } from '../../protocol/envelope/types.ts'
 import { HandshakeError, isWeb4Error } from '../../protocol/errors.ts'
+import { handshakeRefusal } from '../../protocol/trust/index.ts'
 import { HandshakeSession } from '../../runtime/handshake/handshake-session.ts'
 import type { HandshakeStep } from '../../runtime/handshake/handshake-session.ts'
 import type { PeerBook } from '../../runtime/ports.ts'
@@ -167,9 +168,10 @@ export class RoutedHandshakeService {
     this.#attempts.delete(fingerprint)
     const nowMs = this.#components.clock.now()
     this.#components.peers.recordPeer({ fingerprint, agentId: attempt.agentId, pubkey: attempt.pubkey, peerId: null, address: null, capabilities: ['cip', 'mesh'] }, nowMs)
-    const transition = this.#components.peers.applyTrust(fingerprint, 'handshake_valid', { reason: 'valid routed handshake (SPEC §15.1)', causeMsgIds })
-    if (transition.to === 'blacklisted' || (transition.ignored && transition.from === 'untrusted')) {
-      this.#fail(fingerprint, new HandshakeError(`Cannot admit peer: ${transition.reason}`, { reason: transition.to === 'blacklisted' ? 'blacklisted' : 'cooldown', fingerprint }))
+    const admission = this.#components.peers.applyTrust(fingerprint, 'handshake_valid', { reason: 'valid routed handshake (SPEC §15.1)', causeMsgIds })
+    const refusal = handshakeRefusal(admission)
+    if (refusal !== undefined) {
+      this.#fail(fingerprint, new HandshakeError(`Cannot admit peer: ${admission.reason}`, { reason: refusal, fingerprint }))
       return
     }
     this.#completed.add(fingerprint)

@@ -18,7 +18,7 @@ export {
 export type { HcpTrustEvent, HcpTrustState, HcpTrustTransition, HcpTrustTransitionRow } from './hcp-trust-fsm.ts'
 export type { TransitionResult, TransitionRow } from './transition-table.ts'
 export {
-  AUTOMATIC_DEMOTION_EVENTS, isCooldownElapsed, isManualEvent, isShieldedByPin, isTrustEvent, isTrustState,
+  AUTOMATIC_DEMOTION_EVENTS, handshakeRefusal, isCooldownElapsed, isManualEvent, isShieldedByPin, isTrustEvent, isTrustState,
   MANUAL_TRUST_EVENTS, TRUST_EVENTS, TRUST_STATES, TRUST_TRANSITIONS, transitionTrust
 } from './trust-fsm.ts'
 export type { ManualTrustEvent, TrustEvent, TrustFacts, TrustState, TrustTransition, TrustTransitionRow } from './trust-fsm.ts'

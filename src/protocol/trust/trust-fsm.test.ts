@@ -3,7 +3,7 @@ import { describe, test } from 'node:test'
 import fc from 'fast-check'
 import { UNTRUSTED_COOLDOWN_MS } from './constants.ts'
 import {
-  AUTOMATIC_DEMOTION_EVENTS, isCooldownElapsed, isManualEvent, isShieldedByPin, isTrustEvent, isTrustState,
+  AUTOMATIC_DEMOTION_EVENTS, handshakeRefusal, isCooldownElapsed, isManualEvent, isShieldedByPin, isTrustEvent, isTrustState,
   MANUAL_TRUST_EVENTS, TRUST_EVENTS, TRUST_STATES, TRUST_TRANSITIONS, transitionTrust
 } from './trust-fsm.ts'
 import type { TrustEvent, TrustFacts, TrustState } from './trust-fsm.ts'
@@ -158,6 +158,16 @@ describe('trust helpers', () => {
     assert.equal(isCooldownElapsed(1_000, 1_000 + UNTRUSTED_COOLDOWN_MS - 1), false)
     assert.equal(isCooldownElapsed(1_000, 1_000 + UNTRUSTED_COOLDOWN_MS), true)
     assert.equal(isCooldownElapsed(0, 500, 500), true)
+  })
+
+  test('handshakeRefusal() admits every state a valid handshake leads to, except a blacklisted peer and an untrusted one still cooling down', () => {
+    for (const state of TRUST_STATES) {
+      for (const cooldownElapsed of [false, true]) {
+        const refusal = handshakeRefusal(transitionTrust(state, 'handshake_valid', { cooldownElapsed }))
+        const expected = state === 'blacklisted' ? 'blacklisted' : (state === 'untrusted' && !cooldownElapsed ? 'cooldown' : undefined)
+        assert.equal(refusal, expected, `${state}, cooldown elapsed: ${cooldownElapsed}`)
+      }
+    }
   })
 
   test('isTrustState() and isTrustEvent() reject strings outside the vocabulary', () => {

@@ -128,3 +128,14 @@ const transition = createTransition<TrustState, TrustEvent, TrustTransitionRow, 
 export function transitionTrust (state: TrustState, event: TrustEvent, facts: TrustFacts = {}): TrustTransition {
   return transition(state, event, facts)
 }
+
+/**
+ * The trust gate after a valid handshake, direct or routed (SPEC §5 step 4): given what
+ * `handshake_valid` did to the peer, why the peer is not admitted — `blacklisted`, or
+ * `cooldown` for an untrusted peer still cooling down — or undefined when it is.
+ */
+export function handshakeRefusal (admission: TrustTransition): 'blacklisted' | 'cooldown' | undefined {
+  if (admission.to === 'blacklisted') return 'blacklisted'
+  if (admission.ignored && admission.from === 'untrusted') return 'cooldown'
+  return undefined
+}

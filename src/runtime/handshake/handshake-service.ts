@@ -21,6 +21,7 @@ import { sealEnvelope } from '../../protocol/envelope/seal.ts'
 import type { CipEnvelope, Envelope, IntentPayload } from '../../protocol/envelope/types.ts'
 import { HandshakeError, isWeb4Error } from '../../protocol/errors.ts'
 import { encodeBase64 } from '../../protocol/identity/index.ts'
+import { handshakeRefusal } from '../../protocol/trust/index.ts'
 import type { ChannelName } from '../../transport/channels.ts'
 import type { LinkInfo } from '../../transport/link-transport.ts'
 import type { FrameSender, LocalStateSource, PeerBook } from '../ports.ts'
@@ -241,9 +242,10 @@ export class HandshakeService {
       capabilities: entry.peerCapabilities
     }, nowMs)
     // TRUST GATE (SPEC §5 step 4).
-    const transition = this.#components.peers.applyTrust(link.fingerprint, 'handshake_valid', { causeMsgIds })
-    if (transition.to === 'blacklisted' || (transition.ignored && transition.from === 'untrusted')) {
-      this.#fail(entry, new HandshakeError(`Cannot admit peer: ${transition.reason}`, { reason: transition.to === 'blacklisted' ? 'blacklisted' : 'cooldown', fingerprint: link.fingerprint }))
+    const admission = this.#components.peers.applyTrust(link.fingerprint, 'handshake_valid', { causeMsgIds })
+    const refusal = handshakeRefusal(admission)
+    if (refusal !== undefined) {
+      this.#fail(entry, new HandshakeError(`Cannot admit peer: ${admission.reason}`, { reason: refusal, fingerprint: link.fingerprint }))
       return
     }
     entry.isComplete = true
