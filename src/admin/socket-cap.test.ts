@@ -111,6 +111,21 @@ describe('capSockets()', () => {
     assert.equal(cap.refused, 0)
   })
 
+  it('capSockets() makes room at the cap by closing the oldest idle socket whose grace is over, without going past the cap', async () => {
+    const { port, cap, accepted } = await startServer()
+    const slow = await Promise.all(Array.from({ length: CAP }, async () => await openSlowSocket(port)))
+    await until(() => cap.size === CAP)
+    await new Promise((resolve) => setTimeout(resolve, GRACE_MS + 20))
+    await openSlowSocket(port)
+    await until(() => accepted() === CAP + 1)
+    assert.equal(cap.size, CAP)
+    assert.equal(cap.evicted, 1)
+    const oldest = slow[0]
+    assert.ok(oldest !== undefined)
+    await until(() => oldest.destroyed || oldest.readableEnded)
+    assert.ok(slow.slice(1).every((socket) => !socket.destroyed), 'the younger slow sockets stay')
+  })
+
   it('capSockets() lets new sockets past the cap, up to twice it, and closes the oldest idle ones once their grace is over', async () => {
     const { port, cap } = await startServer()
     const slow: Socket[] = []

@@ -4,13 +4,14 @@
  * cap with sockets that never finish their headers locks everyone out until the headers
  * timeout closes them, and again as soon as it reconnects.
  *
- * Here a new socket always gets `graceMs` to send its request: past the cap it is let in,
- * and once its grace is over the oldest sockets that are not being answered (still sending
- * headers, or idle keep-alive) are closed until `maxSockets` are left. Deciding at accept
+ * Here a new socket always gets `graceMs` to send its request. At the cap it evicts the
+ * oldest socket that is not being answered (still sending headers, or idle keep-alive) and
+ * has had its own grace; when there is none it is let in past the cap, and once its grace
+ * is over the oldest idle sockets are closed until `maxSockets` are left. Deciding at accept
  * time instead cannot tell a client that sends its request at once (curl, a Prometheus
  * scrape) from a slow one, because nothing has been read from either yet; when a burst of
- * reconnecting slow sockets lands in the same accept batch as such a client, the client
- * would be the one closed. Newcomers are bounded too: at twice the cap a new socket evicts
+ * reconnecting slow sockets is accepted between such a client's connect and its first
+ * bytes, the client would be the one closed. Newcomers are bounded too: at twice the cap a new socket evicts
  * the oldest socket not being answered at once, and is refused only when every open socket
  * has a request in progress. So at most `2 × maxSockets` descriptors are open, and at most
  * `maxSockets` once every socket has had its grace.
@@ -81,24 +82,28 @@ export function capSockets (server: Server, maxSockets: number, graceMs: number)
       if (victim === undefined) break
       evict(victim)
     }
-    if (oldestIdle(Number.POSITIVE_INFINITY) !== undefined) scheduleSweep()
+    const next = oldestIdle(Number.POSITIVE_INFINITY)
+    if (next !== undefined) scheduleSweep((sockets.get(next) ?? 0) + graceMs - performance.now())
   }
 
-  const scheduleSweep = (): void => {
+  /** Sweeps in `delayMs` (a grace from now by default) while the cap does not hold, unless a sweep is due already. */
+  const scheduleSweep = (delayMs = graceMs): void => {
     if (sweepTimer !== undefined || sockets.size <= maxSockets) return
-    sweepTimer = setTimeout(sweep, graceMs)
+    sweepTimer = setTimeout(sweep, Math.max(0, delayMs))
     sweepTimer.unref()
   }
 
   server.on('connection', (socket: Socket) => {
-    if (sockets.size >= ceiling) {
-      const victim = oldestIdle(Number.POSITIVE_INFINITY)
-      if (victim === undefined) {
+    if (sockets.size >= maxSockets) {
+      // An idle socket whose grace is over makes room at once; at the ceiling any idle one does.
+      const victim = oldestIdle(sockets.size >= ceiling ? Number.POSITIVE_INFINITY : performance.now() - graceMs)
+      if (victim !== undefined) {
+        evict(victim)
+      } else if (sockets.size >= ceiling) {
         counts.refused++
         socket.destroy()
         return
       }
-      evict(victim)
     }
     sockets.set(socket, performance.now())
     socket.once('close', () => {
