@@ -75,6 +75,39 @@ describe('Node', { timeout: 60_000 }, () => {
   })
 })
 
+describe('Node presence', { timeout: 30_000 }, () => {
+  it('decides, once no longer overloaded, a claim whose acceptance overload held back, though nothing new arrived for it', async () => {
+    const network = createMemoryNetwork()
+    const make = async (agentId: string): Promise<MeshNode> => {
+      const identity = generateKeyPairIdentity()
+      return await createMeshNode({ identity, agentId, transport: network.createTransport({ identity }), knowledge: { windowMs: 100 } })
+    }
+    const kim = await make('kim')
+    const confirmers = [await make('lee'), await make('max')]
+    const nodes = [kim, ...confirmers]
+    try {
+      for (const node of nodes) await node.start()
+      for (const node of confirmers) node.connect(kim.info().multiaddrs[0] ?? '')
+      await waitFor(() => nodes.every((node) => node.routes().length === 2), { what: 'routes through kim' })
+      const id = await kim.knowledge.propose({ statement: 'overload only defers', domain: 'presence', confidence: 0.9, sources: [], context: 'unit' }, { decision_id: 'd', steps: [], counterfactuals: [], evidence: [] })
+      await waitFor(() => confirmers.every((node) => node.knowledge.claim(id) !== undefined), { what: 'the confirmers to see the claim' })
+      for (const node of confirmers) await node.knowledge.confirm(id)
+      await waitFor(() => kim.knowledge.claim(id)?.verdicts.length === 2, { what: 'both confirmations at kim' })
+      await new Promise((resolve) => setTimeout(resolve, 150))
+      assert.equal(kim.knowledge.statusOf(id), 'pending', 'the window closed, but kim trusts neither confirmer yet')
+      // Trust arrives while kim is overloaded: the pass it starts holds acceptance back.
+      kim.setPresence('overloaded', 95)
+      for (const node of confirmers) kim.registry.applyTrust(node.identity.fingerprint, 'manual_set_trusted', { reason: 'unit test', causeMsgIds: [] })
+      await new Promise((resolve) => setImmediate(resolve))
+      assert.equal(kim.knowledge.statusOf(id), 'pending', 'held back while overloaded (SPEC §7 rule 5)')
+      kim.setPresence('engaged', 10)
+      assert.equal(kim.knowledge.statusOf(id), 'accepted')
+    } finally {
+      for (const node of nodes) await node.stop()
+    }
+  })
+})
+
 describe('Node and its transport', () => {
   it('refuses a frame the transport could not decode with a count, an event and a log line', async () => {
     const trap = trapOf()

@@ -343,7 +343,7 @@ export class Node implements MeshNode {
     this.#agentLoop.setPresence(presence, lri)
   }
 
-  /** Sets presence and LRI, tells the mesh, and releases deferred intake when no longer overloaded (SPEC §7 rule 5). */
+  /** Sets presence and LRI, tells the mesh, and when no longer overloaded releases deferred intake and decides what overload held back (SPEC §7 rule 5). */
   #applyPresence (presence: Presence, lri: number): void {
     const { state } = this.#parts
     state.presence = presence
@@ -352,7 +352,8 @@ export class Node implements MeshNode {
       this.#broadcastBody('STATE_UPDATE', { presence, lri, ltppeerstate: 'unknown', kernel_signals: [...state.kernel_signals], intent: state.intent })
     }
     if (presence === 'overloaded') return
-    this.knowledge.flush()
+    // Every claim, not only those with new input: a window that closed while overloaded was decided `pending` then.
+    this.knowledge.tick()
     this.lip.reevaluate()
   }
 

@@ -44,6 +44,9 @@ interface ClaimJson {
   statement: string
   domain: string
   status: string
+  status_reason: string
+  status_since: string
+  first_seen_at: string
   confirmations: number
   challenges: number
   trusted_confirmers: number
@@ -123,6 +126,13 @@ function checkNoRegression (seen: Map<string, string>, claims: readonly ClaimJso
     const before = seen.get(claim.id)
     if (before === undefined || (RANK[claim.status] ?? -1) > (RANK[before] ?? 0)) seen.set(claim.id, claim.status)
   }
+}
+
+/** The claims of `claims` not yet accepted, and how many of the burst are missing, for a timeout message. */
+function describeUnsettled (claims: readonly ClaimJson[]): string {
+  const unsettled = claims.filter((claim) => claim.status !== 'accepted')
+    .map((claim) => `${claim.id.slice(0, 12)} ${claim.status} since ${claim.status_since} (${claim.status_reason}), first seen ${claim.first_seen_at}, confirmations ${claim.confirmations}, trusted ${claim.trusted_confirmers}`)
+  return `at ${new Date().toISOString()}: ${BURST_CLAIMS - claims.length} missing; not accepted: ${unsettled.length === 0 ? 'none' : unsettled.join('; ')}`
 }
 
 async function isHandshakenWithAll (self: NodeProcess, others: readonly NodeProcess[]): Promise<boolean> {
@@ -230,11 +240,12 @@ async function killDuringBurstAndRestart (burst: Promise<string[]>, confirmers: 
 
   // The mesh does not re-send floods A missed while dead: the operators do (same content, same id; the same verdict again is harmless).
   await resendBurst(ids)
+  let settling: ClaimJson[] = []
   await waitFor(async () => {
-    const claims = await burstClaimsAt(a)
-    checkNoRegression(seen, claims, 'while the burst settles')
-    return claims.length === BURST_CLAIMS && claims.every((claim) => claim.status === 'accepted')
-  }, { timeoutMs: CHALLENGE_WINDOW_MS * 10, intervalMs: 100, what: `all ${BURST_CLAIMS} claims of the burst accepted at A` })
+    settling = await burstClaimsAt(a)
+    checkNoRegression(seen, settling, 'while the burst settles')
+    return settling.length === BURST_CLAIMS && settling.every((claim) => claim.status === 'accepted')
+  }, { timeoutMs: CHALLENGE_WINDOW_MS * 10, intervalMs: 100, what: () => `all ${BURST_CLAIMS} claims of the burst accepted at A (${describeUnsettled(settling)})` })
   for (const id of ids) {
     const detail = await a.get(`/v1/claims/${id}`) as ClaimDetailJson
     assert.equal(detail.was_ever_accepted, true, `claim ${id.slice(0, 12)} reached causal memory`)

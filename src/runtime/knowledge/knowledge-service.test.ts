@@ -198,6 +198,67 @@ describe('KnowledgeService across a restart', () => {
   })
 })
 
+describe('KnowledgeService window timer', () => {
+  /** Window of the timer tests: short, so the real timer fires within the test. */
+  const WINDOW_MS = 40
+
+  /** Resolves once `predicate` holds, or rejects after `ms` of real time. */
+  async function eventually (predicate: () => boolean, ms = 1000): Promise<void> {
+    const deadline = Date.now() + ms
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error('condition not met in time')
+      await new Promise((resolve) => setTimeout(resolve, 5))
+    }
+  }
+
+  test('a claim whose window ends while the pass that closed another window is being recorded is decided too', async () => {
+    let onAccepted = (): void => {}
+    const { service, advance } = harness(fakeStore(), { windowMs: WINDOW_MS }, (outcome) => { if (outcome.kind === 'accepted') onAccepted() })
+    const first = proposal('the first claim of the pair')
+    const second = proposal('the second claim of the pair')
+    service.accept(first.envelope)
+    advance(10)
+    service.accept(second.envelope)
+    for (const id of [first.id, second.id]) for (const root of [ROOT_B, ROOT_D]) service.accept(confirmation(id, root))
+    service.flush()
+    try {
+      // The pass that accepts the first claim takes long enough (a loaded machine) for the second window to end meanwhile.
+      onAccepted = () => {
+        onAccepted = () => {}
+        advance(20)
+      }
+      advance(WINDOW_MS - 10)
+      service.tick()
+      assert.equal(service.statusOf(first.id), 'accepted')
+      assert.equal(service.statusOf(second.id), 'pending', 'decided inside its window')
+      await eventually(() => service.statusOf(second.id) === 'accepted')
+    } finally {
+      service.stop()
+    }
+  })
+
+  test('a pass over new input after a window ended, before its timer fired, does not drop that window', async () => {
+    const { service, advance } = harness(fakeStore(), { windowMs: WINDOW_MS })
+    const { envelope, id } = proposal('a claim whose timer a flush replaces')
+    service.start()
+    try {
+      service.accept(envelope)
+      service.accept(confirmation(id, ROOT_B))
+      service.accept(confirmation(id, ROOT_D))
+      service.flush()
+      assert.equal(service.statusOf(id), 'pending')
+      // The window ends on the clock, and new input is evaluated before the window timer runs.
+      advance(WINDOW_MS + 5)
+      // (A verdict on a claim not proposed yet: it opens no window of its own.)
+      service.accept(confirmation(proposal('a claim not proposed yet').id, ROOT_B))
+      service.flush()
+      await eventually(() => service.statusOf(id) === 'accepted')
+    } finally {
+      service.stop()
+    }
+  })
+})
+
 describe('KnowledgeService.reannounce()', () => {
   /** A service whose broadcasts are recorded (type and payload), at a clock the test moves. */
   function recording (store: ClaimStore = fakeStore()) {

@@ -77,6 +77,13 @@ export class KnowledgeService {
   readonly #penalised = new Set<string>()
   #flushScheduled = false
   #windowTimer: NodeJS.Timeout | undefined
+  /**
+   * The time of the last evaluation of every claim: a claim whose window ended by then was
+   * decided after its window. The window timer is armed for the first window ending after
+   * it, not after the clock's now — a window that ends while a pass is being recorded, or
+   * before a pass of some claims only, would otherwise never be decided.
+   */
+  #allEvaluatedAtMs = Number.NEGATIVE_INFINITY
   #isStopped = false
 
   constructor (components: KnowledgeServiceComponents, init: KnowledgeServiceInit = {}) {
@@ -188,7 +195,9 @@ export class KnowledgeService {
   tick (): void {
     this.#drainDeferred()
     this.#touched.clear()
-    const changes = this.#ledger.evaluate(this.#context())
+    const context = this.#context()
+    const changes = this.#ledger.evaluate(context)
+    this.#allEvaluatedAtMs = context.nowMs
     this.#apply(changes)
     this.#saveVerdicts(changes)
     this.#armWindowTimer()
@@ -357,10 +366,9 @@ export class KnowledgeService {
   #armWindowTimer (): void {
     if (this.#config.isManual || this.#isStopped) return
     clearTimeout(this.#windowTimer)
-    const nowMs = this.#components.clock.now()
-    const next = this.#ledger.nextWindowEndMs(nowMs, this.#config.windowMs)
+    const next = this.#ledger.nextWindowEndMs(this.#allEvaluatedAtMs, this.#config.windowMs)
     if (next === undefined) return
-    this.#windowTimer = setTimeout(() => { this.tick() }, Math.max(0, next - nowMs) + 1)
+    this.#windowTimer = setTimeout(() => { this.tick() }, Math.max(0, next - this.#components.clock.now()) + 1)
     this.#windowTimer.unref()
   }
 }
