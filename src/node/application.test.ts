@@ -21,6 +21,8 @@ async function line (): Promise<[MeshNode, MeshNode, MeshNode]> {
   alpha.connect(beta.info().multiaddrs[0] ?? '')
   gamma.connect(beta.info().multiaddrs[0] ?? '')
   await waitFor(() => alpha.routes().some((route) => route.destination === gamma.identity.fingerprint) && gamma.routes().some((route) => route.destination === alpha.identity.fingerprint), { what: 'routes across beta' })
+  // A node records the state of peers it has handshaken with (directly or routed), not of strangers.
+  await waitFor(() => alpha.registry.get(gamma.identity.fingerprint) !== undefined && gamma.registry.get(alpha.identity.fingerprint) !== undefined, { what: 'the routed handshake of alpha and gamma' })
   return [alpha, beta, gamma]
 }
 
