@@ -1,15 +1,17 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { waitFor } from '../../test/helpers/wait-for.ts'
+import { wrapTransport } from '../../test/helpers/wrap-transport.ts'
 import { MAX_CARRIER_BYTES } from '../mesh/router/constants.ts'
 import { createMeshNode } from '../node.ts'
-import type { MeshNode } from '../node.ts'
+import type { MeshNode, MeshNodeOptions } from '../node.ts'
 import { SILENT_LOGGER } from '../observability/logger.ts'
 import type { Logger } from '../observability/logger.ts'
 import { InvalidEnvelopeError } from '../protocol/errors.ts'
 import { generateKeyPairIdentity } from '../protocol/identity/index.ts'
-import type { LinkHandlers, LinkTransport } from '../transport/link-transport.ts'
+import type { LinkHandlers } from '../transport/link-transport.ts'
 import { createMemoryNetwork } from '../transport/memory/index.ts'
+import type { MemoryNetwork } from '../transport/memory/index.ts'
 
 /** A logger that keeps the message of every warn and error line. */
 function trapOf (): { logger: Logger, warnings: string[], errors: string[] } {
@@ -24,19 +26,21 @@ function trapOf (): { logger: Logger, warnings: string[], errors: string[] } {
   return { logger, warnings, errors }
 }
 
+/** A node with a fresh identity on `network`; `options` go to `createMeshNode`. */
+async function nodeOn (network: MemoryNetwork, agentId: string, options: Partial<MeshNodeOptions> = {}): Promise<MeshNode> {
+  const identity = generateKeyPairIdentity()
+  return await createMeshNode({ ...options, identity, agentId, transport: network.createTransport({ identity }) })
+}
+
 describe('Node', { timeout: 60_000 }, () => {
   const trap = trapOf()
   let ann: MeshNode, quinn: MeshNode, bob: MeshNode
 
   before(async () => {
     const network = createMemoryNetwork()
-    const make = async (agentId: string, logger?: Logger): Promise<MeshNode> => {
-      const identity = generateKeyPairIdentity()
-      return await createMeshNode({ identity, agentId, transport: network.createTransport({ identity }), ...(logger === undefined ? {} : { logger }) })
-    }
-    ann = await make('ann', trap.logger)
-    quinn = await make('quinn')
-    bob = await make('bob')
+    ann = await nodeOn(network, 'ann', { logger: trap.logger })
+    quinn = await nodeOn(network, 'quinn')
+    bob = await nodeOn(network, 'bob')
     for (const node of [ann, quinn, bob]) await node.start()
     quinn.connect(ann.info().multiaddrs[0] ?? '')
     bob.connect(ann.info().multiaddrs[0] ?? '')
@@ -78,12 +82,9 @@ describe('Node', { timeout: 60_000 }, () => {
 describe('Node presence', { timeout: 30_000 }, () => {
   it('decides, once no longer overloaded, a claim whose acceptance overload held back, though nothing new arrived for it', async () => {
     const network = createMemoryNetwork()
-    const make = async (agentId: string): Promise<MeshNode> => {
-      const identity = generateKeyPairIdentity()
-      return await createMeshNode({ identity, agentId, transport: network.createTransport({ identity }), knowledge: { windowMs: 100 } })
-    }
-    const kim = await make('kim')
-    const confirmers = [await make('lee'), await make('max')]
+    const knowledge = { windowMs: 100 }
+    const kim = await nodeOn(network, 'kim', { knowledge })
+    const confirmers = [await nodeOn(network, 'lee', { knowledge }), await nodeOn(network, 'max', { knowledge })]
     const nodes = [kim, ...confirmers]
     try {
       for (const node of nodes) await node.start()
@@ -114,17 +115,12 @@ describe('Node and its transport', () => {
     const identity = generateKeyPairIdentity()
     const inner = createMemoryNetwork().createTransport({ identity })
     let handlers: LinkHandlers | undefined
-    const transport: LinkTransport = {
-      get localPeerId () { return inner.localPeerId },
-      start: async (given) => { handlers = given; await inner.start(given) },
-      stop: async () => { await inner.stop() },
-      listenAddresses: () => inner.listenAddresses(),
-      dial: async (address, options) => await inner.dial(address, options),
-      send: async (peerId, channel, body, options) => { await inner.send(peerId, channel, body, options) },
-      close: async (peerId, reason) => { await inner.close(peerId, reason) },
-      links: () => inner.links(),
-      queuedBytes: (peerId, channel) => inner.queuedBytes(peerId, channel)
-    }
+    const transport = wrapTransport(inner, {
+      start: async (given) => {
+        handlers = given
+        await inner.start(given)
+      }
+    })
     const node = await createMeshNode({ identity, agentId: 'framed', transport, logger: trap.logger })
     await node.start()
     try {

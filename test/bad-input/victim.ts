@@ -16,7 +16,7 @@ import { generateKeyPairIdentity } from '../../src/protocol/identity/index.ts'
 import type { KeyPairIdentity } from '../../src/protocol/identity/index.ts'
 import type { ChannelName } from '../../src/transport/channels.ts'
 import { createLibp2pLinkTransport } from '../../src/transport/libp2p/libp2p-link-transport.ts'
-import type { LinkTransport } from '../../src/transport/link-transport.ts'
+import { wrapTransport } from '../helpers/wrap-transport.ts'
 
 /** What the victim's logger kept. */
 export interface LogTrap {
@@ -100,8 +100,7 @@ export async function startVictim (agentId: string, options: Partial<MeshNodeOpt
     listen: ['/ip4/127.0.0.1/tcp/0'],
     isDenied: (fingerprint) => started.node?.registry.trustOf(fingerprint) === 'blacklisted'
   })
-  const transport: LinkTransport = {
-    get localPeerId () { return inner.localPeerId },
+  const transport = wrapTransport(inner, {
     start: async (handlers) => {
       await inner.start({
         ...handlers,
@@ -114,15 +113,8 @@ export async function startVictim (agentId: string, options: Partial<MeshNodeOpt
           handlers.onBadFrame(link, channel, error)
         }
       })
-    },
-    stop: async () => { await inner.stop() },
-    listenAddresses: () => inner.listenAddresses(),
-    dial: async (address, dialOptions) => await inner.dial(address, dialOptions),
-    send: async (peerId, channel, body, sendOptions) => { await inner.send(peerId, channel, body, sendOptions) },
-    close: async (peerId, reason) => { await inner.close(peerId, reason) },
-    links: () => inner.links(),
-    queuedBytes: (peerId, channel) => inner.queuedBytes(peerId, channel)
-  }
+    }
+  })
   const node = await createMeshNode({ ...options, identity, agentId, transport, logger })
   started.node = node
   await node.start()

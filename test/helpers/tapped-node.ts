@@ -13,6 +13,7 @@ import type { KeyPairIdentity } from '../../src/protocol/identity/index.ts'
 import type { ChannelName } from '../../src/transport/channels.ts'
 import { createLibp2pLinkTransport } from '../../src/transport/libp2p/libp2p-link-transport.ts'
 import type { LinkTransport } from '../../src/transport/link-transport.ts'
+import { wrapTransport } from './wrap-transport.ts'
 
 /** Rewrites one outgoing frame; return undefined to drop it. */
 export type FrameRewrite = (channel: ChannelName, body: Uint8Array, toPeerId: string) => Uint8Array | undefined
@@ -32,20 +33,12 @@ export async function startTappedNode (agentId: string, options: Partial<MeshNod
   const identity = options.identity ?? generateKeyPairIdentity()
   const inner = await createLibp2pLinkTransport({ identity, clock: systemClock, logger: SILENT_LOGGER }, { listen: ['/ip4/127.0.0.1/tcp/0'] })
   let rewrite: FrameRewrite | undefined
-  const transport: LinkTransport = {
-    get localPeerId () { return inner.localPeerId },
-    start: async (handlers) => { await inner.start(handlers) },
-    stop: async () => { await inner.stop() },
-    listenAddresses: () => inner.listenAddresses(),
-    dial: async (address, dialOptions) => await inner.dial(address, dialOptions),
+  const transport = wrapTransport(inner, {
     send: async (peerId, channel, body, sendOptions) => {
       const rewritten = rewrite === undefined ? body : rewrite(channel, body, peerId)
       if (rewritten !== undefined) await inner.send(peerId, channel, rewritten, sendOptions)
-    },
-    close: async (peerId, reason) => { await inner.close(peerId, reason) },
-    links: () => inner.links(),
-    queuedBytes: (peerId, channel) => inner.queuedBytes(peerId, channel)
-  }
+    }
+  })
   const node = await createMeshNode({ ...options, identity, agentId, transport })
   await node.start()
   return {
